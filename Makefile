@@ -1,0 +1,47 @@
+# caseledger — two commands on a fresh machine:
+#   make run    set up, generate the demo agency, load it into the SQLite store, report
+#   make test   set up (incl. PostgreSQL and Chromium from Debian packages), lint, type-check, test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+DEMO_DIR ?= var/demo
+DB ?= sqlite:///var/caseledger.db
+
+.PHONY: setup system run test lint typecheck pytest docs clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*; touch $@
+
+system:
+	@scripts/system-deps.sh
+
+run: setup
+	@mkdir -p var
+	$(BIN)/caseledger demo generate $(DEMO_DIR) --force
+	$(BIN)/caseledger --db $(DB) import $(DEMO_DIR)
+	$(BIN)/caseledger --db $(DB) summary
+
+lint: setup
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup system
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 -q
+
+test: lint typecheck pytest
+
+docs: setup
+	$(BIN)/python -m caseledger.policy.docs > docs/rules.md
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

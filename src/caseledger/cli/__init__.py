@@ -1,0 +1,52 @@
+"""The ``caseledger`` command: thin wrappers that parse, call the library and print."""
+
+from __future__ import annotations
+
+import typer
+
+from caseledger import __version__
+from caseledger.cli import dataset, demo, policy
+from caseledger.cli.common import State
+
+app = typer.Typer(
+    name="caseledger",
+    help=(
+        "Records every service an agency delivers, checks it against the program's rules before "
+        "it is billed, and bills what is clean."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"caseledger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        metavar="URL",
+        help="Store to use: a SQLAlchemy URL (sqlite:///file.db, postgresql://…) or a SQLite "
+        "file path. Default: $CASELEDGER_DB, else ./caseledger.db.",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    ctx.obj = State(db_option=db)
+
+
+app.add_typer(policy.app, name="policy")
+app.add_typer(demo.app, name="demo")
+dataset.register(app)
+
+
+def main() -> None:
+    app()

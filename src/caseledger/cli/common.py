@@ -1,0 +1,39 @@
+"""What every command shares: the chosen store, and how errors reach the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import typer
+from rich.console import Console
+
+from caseledger.config import database_url
+
+console = Console()
+err_console = Console(stderr=True)
+
+#: Exit status for invalid input or usage, as the dataset contract specifies.
+EXIT_INVALID = 2
+
+
+@dataclass
+class State:
+    db_option: str | None = None
+
+    @property
+    def db_url(self) -> str:
+        return database_url(self.db_option)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def fail(message: str, *, hint: str | None = None, code: int = EXIT_INVALID) -> typer.Exit:
+    """Print an error (and what to do next) and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    if hint:
+        err_console.print(f"  {hint}", highlight=False)
+    return typer.Exit(code)
