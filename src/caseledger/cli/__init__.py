@@ -37,7 +37,12 @@ def root(
         "file path. Default: $CASELEDGER_DB, else ./caseledger.db.",
     ),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False,
+        "--version",
+        is_flag=True,
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit.",
     ),
 ) -> None:
     ctx.obj = State(db_option=db)
