@@ -1,0 +1,140 @@
+"""Who read or changed protected health information, and when.
+
+Entries are written on the caller's connection, so they commit or roll back together with the
+change they describe. This is the minimal log: one row per access, no PHI in any field. A keyed
+hash chain, user accounts and reports extend it behind the same ``AccessLog.record`` interface.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import sqlalchemy as sa
+
+from caseledger.store.tables import ACCESS_ACTIONS, access_log
+
+
+class Clock(Protocol):
+    """Where the time comes from; tests pass a ``FixedClock`` to get repeatable entries."""
+
+    def now(self) -> dt.datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+class FixedClock:
+    """A clock that starts at ``at`` and moves ``step`` forward on every reading."""
+
+    def __init__(self, at: dt.datetime, step: dt.timedelta = dt.timedelta(0)) -> None:
+        if at.tzinfo is None:
+            raise ValueError("a clock gives timezone-aware times")
+        self._at = at
+        self._step = step
+
+    def now(self) -> dt.datetime:
+        at = self._at
+        self._at = at + self._step
+        return at
+
+
+def default_actor() -> str:
+    """The operating-system user, for entries made without ``--as``."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry, e.g. some containers
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One access. ``detail`` says what happened in words and counts, never with PHI."""
+
+    action: str
+    client_id: str | None = None
+    record_type: str | None = None
+    record_id: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class LoggedAccess:
+    """An entry as stored."""
+
+    id: int
+    at: dt.datetime  # UTC, naive
+    actor: str
+    action: str
+    client_id: str | None
+    record_type: str | None
+    record_id: str | None
+    detail: str | None
+
+
+class AccessLog:
+    """Writes access entries into the open transaction of ``connection``."""
+
+    def __init__(self, connection: sa.Connection, *, actor: str, clock: Clock) -> None:
+        if not actor.strip():
+            raise ValueError("an access needs an actor")
+        self._connection = connection
+        self.actor = actor
+        self._clock = clock
+
+    def record(
+        self,
+        action: str,
+        *,
+        client_id: str | None = None,
+        record_type: str | None = None,
+        record_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.record_many([AccessEntry(action, client_id, record_type, record_id, detail)])
+
+    def record_many(self, entries: Iterable[AccessEntry]) -> int:
+        """Writes ``entries`` with one timestamp; returns how many."""
+        at = self._utc_now()
+        rows = []
+        for entry in entries:
+            if entry.action not in ACCESS_ACTIONS:
+                raise ValueError(
+                    f"unknown access action {entry.action!r}; expected one of "
+                    + ", ".join(ACCESS_ACTIONS)
+                )
+            rows.append(
+                {
+                    "at": at,
+                    "actor": self.actor,
+                    "action": entry.action,
+                    "client_id": entry.client_id,
+                    "record_type": entry.record_type,
+                    "record_id": entry.record_id,
+                    "detail": entry.detail,
+                }
+            )
+        if rows:
+            self._connection.execute(access_log.insert(), rows)
+        return len(rows)
+
+    def _utc_now(self) -> dt.datetime:
+        now = self._clock.now()
+        if now.tzinfo is None:
+            raise ValueError("the clock must give timezone-aware times")
+        return now.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def entries(connection: sa.Connection, *, client_id: str | None = None) -> Sequence[LoggedAccess]:
+    """The stored entries, oldest first (optionally for one client)."""
+    query = sa.select(access_log).order_by(access_log.c.id)
+    if client_id is not None:
+        query = query.where(access_log.c.client_id == client_id)
+    return [LoggedAccess(**row._asdict()) for row in connection.execute(query)]

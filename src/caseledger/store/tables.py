@@ -1,0 +1,145 @@
+"""The store's tables, built from the dataset contract (``facts/schema.py``).
+
+Nothing here is copied by hand: a column added to the contract appears in ``metadata`` at once,
+and the test comparing models with migrations then asks for the migration that adds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from caseledger.facts import schema
+from caseledger.facts.schema import Kind
+from caseledger.store.types import ExactDecimal, StringList
+
+#: Surrogate primary key of child tables, whose natural key may hold empty cells.
+ROW_ID = "row_id"
+#: Columns beyond the contract, kept as a JSON object so they survive import and export.
+EXTRA = "extra"
+
+ACCESS_ACTIONS = ("create", "read", "update", "delete", "export", "import", "query")
+
+# Explicit constraint names keep migrations stable and let later migrations alter them by name.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+#: Lookups and period queries the audit makes, beyond the index every reference gets.
+_EXTRA_INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "encounters": (("client_id", "date"), ("staff_id", "date"), ("date",)),
+    "group_sessions": (("date",),),
+    "missed_appointments": (("client_id", "scheduled_at"),),
+}
+
+
+def _sql_type(column: schema.Column) -> sa.types.TypeEngine[Any]:
+    kind = column.kind
+    if kind in (Kind.ID, Kind.STR, Kind.ENUM):
+        return sa.String()
+    if kind is Kind.TEXT:
+        return sa.Text()
+    if kind in (Kind.DATE, Kind.MONTH):  # a month is stored as its first day
+        return sa.Date()
+    if kind is Kind.TIME:
+        return sa.Time()
+    if kind is Kind.DATETIME:  # naive: local agency time, as written in the dataset
+        return sa.DateTime()
+    if kind is Kind.BOOL:
+        return sa.Boolean()
+    if kind is Kind.INT:
+        return sa.Integer()
+    if kind is Kind.DECIMAL:
+        return ExactDecimal()
+    if kind is Kind.LIST:
+        return StringList()
+    raise AssertionError(f"unhandled column kind {kind}")  # pragma: no cover
+
+
+def is_keyed_by_id(contract: schema.Table) -> bool:
+    """Tables with one ``*_id`` key column use it as the primary key; the others are children."""
+    return contract.parent is None and len(contract.key) == 1
+
+
+def _build(contract: schema.Table) -> sa.Table:
+    for reserved in (ROW_ID, EXTRA):
+        if contract.has_column(reserved):
+            raise AssertionError(f"{contract.name}.{reserved} is reserved by the store")
+    by_id = is_keyed_by_id(contract)
+    items: list[sa.schema.SchemaItem] = []
+    if not by_id:
+        items.append(sa.Column(ROW_ID, sa.Integer(), primary_key=True, autoincrement=True))
+    leading: set[str] = set()
+    for col in contract.columns:
+        args: list[sa.schema.SchemaItem] = []
+        if col.ref and col.kind is not Kind.LIST:
+            ref_table, ref_col = col.ref
+            # Deferred to commit: rows of one import may refer to each other in any order
+            # (a supervisor listed after the staff member), and the reader has already checked
+            # every reference, so the database is the last line of defence, not the first.
+            args.append(
+                sa.ForeignKey(f"{ref_table}.{ref_col}", deferrable=True, initially="DEFERRED")
+            )
+        primary = by_id and col.name == contract.key[0]
+        items.append(
+            sa.Column(
+                col.name,
+                _sql_type(col),
+                *args,
+                primary_key=primary,
+                nullable=not (col.required or primary),
+                autoincrement=False,
+            )
+        )
+        if col.kind is Kind.ENUM and (contract.name, col.name) not in schema.OPEN_ENUMS:
+            quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in col.choices)
+            items.append(sa.CheckConstraint(f"{col.name} IN ({quoted})", name=f"{col.name}_choice"))
+    items.append(sa.Column(EXTRA, sa.JSON(), nullable=True))
+    if by_id:
+        leading.add(contract.key[0])
+    else:
+        items.append(sa.Index(f"ix_{contract.name}_natural_key", *contract.key))
+        leading.add(contract.key[0])
+    for columns in _EXTRA_INDEXES.get(contract.name, ()):
+        items.append(sa.Index(f"ix_{contract.name}_{'_'.join(columns)}", *columns))
+        leading.add(columns[0])
+    for col in contract.columns:
+        if col.ref and col.kind is not Kind.LIST and col.name not in leading:
+            items.append(sa.Index(f"ix_{contract.name}_{col.name}", col.name))
+            leading.add(col.name)
+    return sa.Table(contract.name, metadata, *items, comment=contract.description or None)
+
+
+TABLES: dict[str, sa.Table] = {t.name: _build(t) for t in schema.load_order()}
+
+access_log = sa.Table(
+    "access_log",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Column("actor", sa.String(), nullable=False),
+    sa.Column("action", sa.String(), nullable=False),
+    # No foreign key: the log must outlive the records it speaks of.
+    sa.Column("client_id", sa.String(), nullable=True),
+    sa.Column("record_type", sa.String(), nullable=True),
+    sa.Column("record_id", sa.String(), nullable=True),
+    sa.Column("detail", sa.Text(), nullable=True),
+    sa.CheckConstraint(
+        "action IN (" + ", ".join(f"'{a}'" for a in ACCESS_ACTIONS) + ")", name="action_choice"
+    ),
+    sa.Index("ix_access_log_client_id_at", "client_id", "at"),
+    sa.Index("ix_access_log_at", "at"),
+    comment="Who read or changed protected health information, when, and which records.",
+)
+
+
+def table(name: str) -> sa.Table:
+    """The store table holding the dataset file ``name``."""
+    return TABLES[name]

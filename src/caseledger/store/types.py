@@ -1,0 +1,61 @@
+"""Column types that keep dataset values exact on both SQLite and PostgreSQL.
+
+The initial migration refers to these types by name, so change their storage only together with
+a new migration (and a new type name if the stored form changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Numeric, String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """Money and hours. PostgreSQL ``NUMERIC`` keeps every digit (and the written scale); SQLite
+    has no decimal type and would turn ``20.36`` into a binary float, so there the value is kept
+    as its plain decimal text, which converts back to the identical ``Decimal``."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        number = value if isinstance(value, Decimal) else Decimal(value)
+        if not number.is_finite():
+            raise ValueError("only finite decimals can be stored")
+        return f"{number:f}" if dialect.name == "sqlite" else number
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+class StringList(TypeDecorator[tuple[str, ...]]):
+    """A ``;``-list cell (modifiers, goal ids, group leaders) as a portable JSON array; read back
+    as a tuple, the form the dataset reader produces."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return [str(item) for item in value]
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        items: Sequence[Any] = value
+        return tuple(str(item) for item in items)

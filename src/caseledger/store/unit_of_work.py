@@ -1,0 +1,156 @@
+"""The store and its unit of work: one transaction, committed on success, rolled back on any
+exception, so a crash never leaves half-written data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+
+from caseledger.config import redacted
+from caseledger.facts import schema
+from caseledger.store import migrate
+from caseledger.store.access_log import AccessLog, Clock, SystemClock, default_actor
+from caseledger.store.engine import check_reachable, create_engine
+from caseledger.store.errors import SchemaOutOfDate, StoreUnavailable
+from caseledger.store.repositories import EncounterRepository, Repository
+
+
+class UnitOfWork:
+    """One transaction on the store, with its repositories and its access log."""
+
+    def __init__(self, connection: sa.Connection, access: AccessLog) -> None:
+        self.connection = connection
+        self.access = access
+        self._repositories: dict[str, Repository] = {}
+        self._discarded = False
+
+    @property
+    def actor(self) -> str:
+        return self.access.actor
+
+    def repo(self, name: str) -> Repository:
+        """The repository of the dataset table ``name`` (``clients``, ``encounters``...)."""
+        if name not in self._repositories:
+            contract = schema.table(name)
+            cls = EncounterRepository if name == "encounters" else Repository
+            self._repositories[name] = cls(self.connection, contract, self.access)
+        return self._repositories[name]
+
+    @property
+    def encounters(self) -> EncounterRepository:
+        repository = self.repo("encounters")
+        assert isinstance(repository, EncounterRepository)
+        return repository
+
+    def discard(self) -> None:
+        """Roll back at the end instead of committing (a dry run)."""
+        self._discarded = True
+
+    @property
+    def discarded(self) -> bool:
+        return self._discarded
+
+
+class Store:
+    """The operational store behind a SQLAlchemy URL (SQLite file or PostgreSQL database)."""
+
+    def __init__(self, url: str, *, clock: Clock | None = None) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        self.clock: Clock = clock or SystemClock()
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock | None = None) -> Store:
+        """Connects and checks the schema. A SQLite store that is still empty (or a file that
+        does not exist yet) is created at the newest schema; any other store must already be at
+        it, or ``SchemaOutOfDate`` says to run ``caseledger db upgrade``."""
+        store = cls(url, clock=clock)
+        try:
+            store.ensure_schema()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with any password hidden, for messages."""
+        return redacted(self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def ensure_schema(self) -> None:
+        check_reachable(self.engine)
+        state = migrate.state(self.engine)
+        if state.at_head:
+            return
+        if state.is_empty and self.dialect == "sqlite":
+            migrate.upgrade(self.engine)
+            return
+        upgrade = f"caseledger --db {self.shown_url} db upgrade"
+        if state.is_newer:
+            raise SchemaOutOfDate(
+                f"the store {self.shown_url} was written by a newer caseledger "
+                f"(schema {state.current}; this version knows up to {state.head})",
+                hint="upgrade caseledger",
+            )
+        if state.current is None and state.has_tables:
+            raise SchemaOutOfDate(
+                f"{self.shown_url} holds tables but no caseledger schema version",
+                hint="point --db at an empty database or an existing caseledger store",
+            )
+        raise SchemaOutOfDate(
+            f"the store {self.shown_url} is at schema {state.current or 'none'}, "
+            f"this version needs {state.head}",
+            hint=f"run: {upgrade}",
+        )
+
+    @contextmanager
+    def unit_of_work(
+        self, *, actor: str | None = None, snapshot: bool = False
+    ) -> Iterator[UnitOfWork]:
+        """One transaction: commits when the block ends normally (unless ``discard()`` was
+        called), rolls back when it raises. ``snapshot`` gives every read the same view of the
+        data (PostgreSQL REPEATABLE READ; SQLite transactions always do)."""
+        try:
+            connection = self.engine.connect()
+        except exc.DBAPIError:
+            check_reachable(self.engine)  # raises with the reason
+            raise StoreUnavailable(f"cannot connect to {self.shown_url}") from None
+        with connection:
+            options: dict[str, object] = {"caseledger_write": True}
+            if snapshot and self.dialect == "postgresql":
+                options["isolation_level"] = "REPEATABLE READ"
+            connection = connection.execution_options(**options)
+            transaction = connection.begin()
+            access = AccessLog(connection, actor=actor or default_actor(), clock=self.clock)
+            uow = UnitOfWork(connection, access)
+            try:
+                yield uow
+            except BaseException:
+                transaction.rollback()
+                raise
+            if uow.discarded:
+                transaction.rollback()
+            else:
+                transaction.commit()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
