@@ -138,8 +138,14 @@ class Store:
                 raise
             if uow.discarded:
                 transaction.rollback()
-            else:
+                return
+            try:
                 transaction.commit()
+            except BaseException:
+                # A commit refused by a deferred foreign key leaves SQLite's transaction open;
+                # dropping the connection is the one sure way to discard it on every backend.
+                connection.invalidate()
+                raise
 
     def close(self) -> None:
         self.engine.dispose()
