@@ -113,3 +113,11 @@ def table_contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
             query = sa.select(table).order_by(*table.primary_key.columns)
             contents[table.name] = [tuple(row) for row in conn.execute(query)]
     return contents
+
+
+def clear(store: Store) -> None:
+    """Deletes every row, children first, keeping the schema (for property tests that reuse one
+    database across examples)."""
+    with store.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())

@@ -23,7 +23,7 @@ def create_engine(url: str) -> Engine:
     shown = redacted(url)
     try:
         parsed = make_url(url)
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):
         raise StoreUnavailable(
             f"not a database URL: {shown}",
             hint="use sqlite:///path/to/file.db, postgresql://user@host/dbname or a file path",
