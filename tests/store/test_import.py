@@ -342,3 +342,29 @@ def test_progress_reports_every_row(store: Store) -> None:
 
     import_dataset(store, FIXTURE, actor="t", progress=count)
     assert seen == FIXTURE_ROWS
+
+
+def test_batches_smaller_than_the_dataset_give_the_same_result(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large imports are compared and written in batches; tiny batches make the fixture cross
+    # every batch boundary (ids, parents, IN lists) without a large dataset.
+    from caseledger.store import repositories
+
+    monkeypatch.setattr(repositories, "IN_CHUNK", 2)
+    monkeypatch.setattr(repositories, "WRITE_CHUNK", 3)
+    first = import_dataset(store, FIXTURE, actor="t")
+    assert {name: c.added for name, c in first.tables.items()} == FIXTURE_ROWS
+    again = import_dataset(store, FIXTURE, actor="t")
+    assert {name: c.unchanged for name, c in again.tables.items()} == FIXTURE_ROWS
+    folder = copy_fixture(tmp_path)
+    edit(folder, "diagnoses.csv", "C2,F41.1,2,2023-06-01,\n", "C2,F43.10,2,2024-01-01,\n")
+    edit(folder, "encounters.csv", "3 of 4 prompts met", "4 of 4 prompts met")
+    third = import_dataset(store, folder, actor="t")
+    d, e = third.tables["diagnoses"], third.tables["encounters"]
+    assert (d.added, d.changed, d.unchanged, d.removed) == (1, 0, 3, 1)
+    assert (e.added, e.changed, e.unchanged, e.removed) == (0, 1, 3, 0)
+    with store.unit_of_work(actor="t") as uow:
+        assert {r["icd10"] for r in uow.repo("diagnoses").all()} == {
+            "S06.2X9S", "F33.1", "F43.10", "F10.20",
+        }  # fmt: skip

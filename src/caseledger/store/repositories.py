@@ -103,6 +103,8 @@ class Repository:
         self.parent_column = contract.parent[0] if contract.parent else None
         self.link = client_link(contract)
         self._columns = contract.column_names
+        self._column_set = frozenset(self._columns)
+        self._lists = frozenset(c.name for c in contract.columns if c.kind is Kind.LIST)
 
     @property
     def name(self) -> str:
@@ -414,16 +416,15 @@ class Repository:
 
     def _to_params(self, row: Row) -> dict[str, Any]:
         """The values to store for a dataset row (non-contract columns go into ``extra``)."""
-        params: dict[str, Any] = {}
-        for col in self.contract.columns:
-            value = row.get(col.name)
-            if col.kind is Kind.LIST:
-                value = tuple(value) if value is not None else ()  # type: ignore[arg-type]
-            params[col.name] = value
+        params: dict[str, Any] = {name: row.get(name) for name in self._columns}
+        for name in self._lists:
+            value = params[name]
+            params[name] = () if value is None else tuple(value)
+        contract = self._column_set
         extra = {
             name: None if value is None else str(value)
             for name, value in row.items()
-            if not self.contract.has_column(name)
+            if name not in contract
         }
         params[tables.EXTRA] = extra or None
         return params
@@ -432,9 +433,9 @@ class Repository:
         """A stored row in the form ``_to_params`` gives, so the two compare by value."""
         mapping = record._mapping
         params = {name: mapping[name] for name in self._columns}
-        for col in self.contract.columns:
-            if col.kind is Kind.LIST and params[col.name] is None:
-                params[col.name] = ()
+        for name in self._lists:
+            if params[name] is None:
+                params[name] = ()
         params[tables.EXTRA] = mapping[tables.EXTRA] or None
         return params
 

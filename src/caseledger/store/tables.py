@@ -101,7 +101,7 @@ def _build(contract: schema.Table) -> sa.Table:
         if col.kind is Kind.ENUM and (contract.name, col.name) not in schema.OPEN_ENUMS:
             quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in col.choices)
             items.append(sa.CheckConstraint(f"{col.name} IN ({quoted})", name=f"{col.name}_choice"))
-    items.append(sa.Column(EXTRA, sa.JSON(), nullable=True))
+    items.append(sa.Column(EXTRA, sa.JSON(none_as_null=True), nullable=True))
     if by_id:
         leading.add(contract.key[0])
     else:

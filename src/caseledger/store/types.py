@@ -46,7 +46,7 @@ class StringList(TypeDecorator[tuple[str, ...]]):
     """A ``;``-list cell (modifiers, goal ids, group leaders) as a portable JSON array; read back
     as a tuple, the form the dataset reader produces."""
 
-    impl = JSON
+    impl = JSON(none_as_null=True)  # an absent list is SQL NULL, not the JSON text 'null'
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
