@@ -103,6 +103,12 @@ def test_write_leaves_files_of_absent_tables_alone(tmp_path: Path) -> None:
     assert (out / "encounters.csv").read_text().count("\n") == 1  # the header only
 
 
+def test_a_table_outside_the_contract_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown table 'encounter'; expected one of: agency"):
+        write_dataset(Dataset({"encounter": []}), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_dataset_accessors() -> None:
     dataset = Dataset({"encounters": [{"encounter_id": "E1"}]})
     assert dataset.present("encounters") and not dataset.present("clients")

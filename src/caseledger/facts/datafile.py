@@ -67,6 +67,7 @@ def read_table_file(table: Table, path: Path) -> TableFile:
         return result
     text, unstorable = decode(data)
     items = records(text)
+    del data, text  # the records keep the one copy they need
     header = next(items, None)
     if header is None:
         result.problems.append(

@@ -146,10 +146,10 @@ def write_dataset(dataset: Dataset, folder: Path) -> dict[str, int]:
     contract columns then extra columns). Returns the number of rows written per file name.
 
     Files of tables that are not present are left alone."""
+    ordered = canonical(dataset)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
-    ordered = canonical(dataset)
     for table in TABLES:
         if not ordered.present(table.name):
             continue
@@ -164,7 +164,11 @@ def canonical(dataset: Dataset) -> Dataset:
     reading an empty cell gives (a column's default, ``()`` for a list)."""
     tables: dict[str, list[Row]] = {}
     for name, rows in dataset.tables.items():
-        table = BY_NAME[name]
+        table = BY_NAME.get(name)
+        if table is None:
+            raise ValueError(
+                f"unknown table {name!r}; expected one of: {', '.join(t.name for t in TABLES)}"
+            )
         extra = dataset.extra_columns.get(name, ())
         normal = [_normal_row(table, row, extra) for row in rows]
         normal.sort(key=lambda row: tuple(_sortable(row[k]) for k in table.key))

@@ -77,6 +77,7 @@ def records(text: str) -> Iterator[Record | SyntaxProblem]:
     """Every record of ``text`` in order, skipping blank lines, with a ``SyntaxProblem`` in place of
     a record that cannot be read."""
     lines = io.StringIO(text, newline="").readlines()
+    del text  # the lines are the only copy kept while reading
     start = 0  # index of the first line not yet read
     while start < len(lines):
         reader = csv.reader(iter(lines[start:]) if start else iter(lines), strict=True)
@@ -89,15 +90,18 @@ def records(text: str) -> Iterator[Record | SyntaxProblem]:
                     yield Record(first, start + done, cells)
             return
         except csv.Error:
-            problem, start = _diagnose(lines, start + done)
+            # Only the lines the csv module took are scanned: it stops at its cell size limit,
+            # so a file full of broken records costs no more than reading it.
+            problem, start = _diagnose(lines, start + done, start + reader.line_num)
             yield problem
 
 
-def _diagnose(lines: list[str], index: int) -> tuple[SyntaxProblem, int]:
-    """What is wrong with the record starting at ``lines[index]``, and the index of the line to
-    resume reading at."""
-    text = "".join(lines[index:])
-    ends = list(accumulate(map(len, lines[index:])))
+def _diagnose(lines: list[str], index: int, end: int) -> tuple[SyntaxProblem, int]:
+    """What is wrong with the record starting at ``lines[index]``, looking no further than
+    ``lines[end - 1]``, and the index of the line to resume reading at."""
+    window = lines[index:end]
+    text = "".join(window)
+    ends = list(accumulate(map(len, window)))
 
     def line_of(pos: int) -> int:
         return index + bisect_right(ends, pos) + 1
@@ -110,11 +114,17 @@ def _diagnose(lines: list[str], index: int) -> tuple[SyntaxProblem, int]:
         if pos < size and text[pos] == '"':
             quoted = _QUOTED.match(text, pos)
             if quoted is None:
+                missing = (
+                    "its closing quote is missing"
+                    if end >= len(lines)
+                    else f"it is not closed within {limit} characters: its closing quote is "
+                    "probably missing"
+                )
                 return SyntaxProblem(
                     line_of(pos),
                     cell,
-                    "a quoted cell starts on this line but its closing quote is missing; a quote "
-                    'inside a quoted cell must be doubled ("")',
+                    f"a quoted cell starts on this line but {missing}; a quote inside a quoted "
+                    'cell must be doubled ("")',
                 ), line_of(pos)
             pos = quoted.end()
             if pos < size and text[pos] not in ",\r\n":
@@ -136,7 +146,7 @@ def _diagnose(lines: list[str], index: int) -> tuple[SyntaxProblem, int]:
             pos, cell = pos + 1, cell + 1
             continue
         # The record ends here (end of line or of text); reading resumes on the next line.
-        resume = line_of(pos) if pos < size else len(lines)
+        resume = line_of(pos) if pos < size else end
         if too_long is not None:
             return too_long, resume
         return SyntaxProblem(index + 1, None, "cannot be read as CSV"), max(resume, index + 1)
