@@ -151,3 +151,12 @@ def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "dataset folder not found" in said(result.stderr)
     assert not (tmp_path / "x.db").exists()  # the store is not even created
+
+
+def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("these are not the tables you are looking for\n" * 100, encoding="utf-8")
+    result = run("--db", str(not_a_db), "summary")
+    assert result.exit_code == 2
+    assert "not a database" in said(result.stderr)
+    assert "Traceback" not in result.output

@@ -82,16 +82,20 @@ def check_reachable(engine: Engine) -> None:
             pass
     except exc.DBAPIError as error:
         raise StoreUnavailable(
-            f"cannot connect to {redacted(str(engine.url.render_as_string(hide_password=False)))}:"
-            f" {_reason(error, engine)}",
+            f"cannot connect to {engine.url.render_as_string(hide_password=True)}: "
+            f"{_reason(error, engine)}",
             hint="check that the server is running and the URL (host, port, user, database)",
         ) from None
 
 
 def _reason(error: exc.DBAPIError, engine: Engine) -> str:
-    text = str(error.orig).strip().splitlines()
-    reason = text[-1] if text else type(error.orig).__name__
+    """The driver's reason, shortened: psycopg says 'connection failed: connection to server at
+    ... failed: Connection refused', and the part after the last 'failed:' is what matters."""
+    lines = [line.strip() for line in str(error.orig).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(error.orig).__name__
+    reason = reason.rsplit("failed: ", 1)[-1]
+    reason = " ".join(reason.removeprefix("FATAL:").split())
     password = engine.url.password
     if password:
         reason = reason.replace(str(password), "***")
-    return reason.removeprefix("FATAL:").strip()
+    return reason

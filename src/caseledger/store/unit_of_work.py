@@ -87,7 +87,11 @@ class Store:
 
     def ensure_schema(self) -> None:
         check_reachable(self.engine)
-        state = migrate.state(self.engine)
+        try:
+            state = migrate.state(self.engine)
+        except exc.DBAPIError as error:  # e.g. a file that is not a SQLite database
+            reason = str(error.orig).splitlines()[0] if error.orig is not None else "unreadable"
+            raise StoreUnavailable(f"cannot read {self.shown_url}: {reason}") from None
         if state.at_head:
             return
         if state.is_empty and self.dialect == "sqlite":
