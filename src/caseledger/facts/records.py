@@ -80,7 +80,9 @@ def records(text: str) -> Iterator[Record | SyntaxProblem]:
     del text  # the lines are the only copy kept while reading
     start = 0  # index of the first line not yet read
     while start < len(lines):
-        reader = csv.reader(iter(lines[start:]) if start else iter(lines), strict=True)
+        # Restarts index into the one list of lines rather than copy what is left of it.
+        rest = map(lines.__getitem__, range(start, len(lines)))
+        reader = csv.reader(rest, strict=True)
         done = 0  # lines consumed by the records read so far, counted from ``start``
         try:
             for cells in reader:
