@@ -54,8 +54,8 @@ def _sql_type(column: schema.Column) -> sa.types.TypeEngine[Any]:
         return sa.DateTime()
     if kind is Kind.BOOL:
         return sa.Boolean()
-    if kind is Kind.INT:
-        return sa.Integer()
+    if kind is Kind.INT:  # the contract sets no bound; 64 bits on both backends
+        return sa.BigInteger()
     if kind is Kind.DECIMAL:
         return ExactDecimal()
     if kind is Kind.LIST:
@@ -122,7 +122,13 @@ TABLES: dict[str, sa.Table] = {t.name: _build(t) for t in schema.load_order()}
 access_log = sa.Table(
     "access_log",
     metadata,
-    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    # 64-bit on PostgreSQL; SQLite auto-increments only a column declared INTEGER.
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
     sa.Column("at", sa.DateTime(), nullable=False, comment="UTC"),
     sa.Column("actor", sa.String(), nullable=False),
     sa.Column("action", sa.String(), nullable=False),

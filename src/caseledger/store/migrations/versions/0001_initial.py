@@ -27,7 +27,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "access_log",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
         sa.Column("at", sa.DateTime(), nullable=False, comment="UTC"),
         sa.Column("actor", sa.String(), nullable=False),
         sa.Column("action", sa.String(), nullable=False),
@@ -184,7 +189,7 @@ def upgrade() -> None:
         sa.Column("client_id", sa.String(), autoincrement=False, nullable=False),
         sa.Column("kind", sa.String(), autoincrement=False, nullable=False),
         sa.Column("service_code", sa.String(), autoincrement=False, nullable=True),
-        sa.Column("units", sa.Integer(), autoincrement=False, nullable=True),
+        sa.Column("units", sa.BigInteger(), autoincrement=False, nullable=True),
         sa.Column("start_date", sa.Date(), autoincrement=False, nullable=True),
         sa.Column("end_date", sa.Date(), autoincrement=False, nullable=True),
         sa.Column("number", sa.String(), autoincrement=False, nullable=True),
@@ -209,7 +214,7 @@ def upgrade() -> None:
         sa.Column("row_id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("client_id", sa.String(), autoincrement=False, nullable=False),
         sa.Column("icd10", sa.String(), autoincrement=False, nullable=False),
-        sa.Column("rank", sa.Integer(), autoincrement=False, nullable=True),
+        sa.Column("rank", sa.BigInteger(), autoincrement=False, nullable=True),
         sa.Column("start_date", sa.Date(), autoincrement=False, nullable=True),
         sa.Column("end_date", sa.Date(), autoincrement=False, nullable=True),
         sa.Column("extra", sa.JSON(), nullable=True),
