@@ -283,3 +283,31 @@ def test_misuse_is_refused(seeded: Store) -> None:
         with pytest.raises(ValueError, match="given twice"):
             uow.repo("clients").sync([CLIENTS[0], CLIENTS[0]])
         assert [r["client_id"] for r in uow.repo("clients").list_where(first_name="Li")] == ["C2"]
+
+
+def test_updates_store_every_kind_of_value_exactly(seeded: Store) -> None:
+    changed = encounter(
+        "E1",
+        "C1",
+        1,
+        staff_id="S1",
+        units=Decimal("0.25"),
+        charge=Decimal("5.09"),
+        modifiers=("HQ",),
+        goal_ids=("G9",),
+        start_time=dt.time(7, 45),
+        legacy="kept",
+    )
+    with seeded.unit_of_work(actor="t") as uow:
+        assert uow.encounters.sync([changed]).changed == 1
+        uow.repo("diagnoses").sync([{"client_id": "C1", "icd10": "F33.1", "rank": 1}])
+        assert uow.repo("diagnoses").sync([{"client_id": "C1", "icd10": "F33.1", "rank": 2,
+                                            "note": "x"}]).changed == 1  # fmt: skip
+    with seeded.unit_of_work(actor="t") as uow:
+        row = uow.encounters.get("E1")
+        (diagnosis,) = uow.repo("diagnoses").list_by_parent("C1")
+    assert row is not None
+    assert (row["units"], row["charge"]) == (Decimal("0.25"), Decimal("5.09"))
+    assert (row["modifiers"], row["goal_ids"]) == (("HQ",), ("G9",))
+    assert (row["start_time"], row["legacy"]) == (dt.time(7, 45), "kept")
+    assert (diagnosis["rank"], diagnosis["note"]) == (2, "x")
