@@ -89,8 +89,9 @@ def with_defaults(service: Service, defaults: ServiceDefaults | None) -> Service
 
 def merge_packs(base: Pack, top: Pack) -> Pack:
     """The pack ``top`` extends, with ``top`` laid over it. Identity (id, version, what it
-    extends) stays the base's; the override's notes are added to the base's."""
-    fields = top.model_fields_set - {"pack", "version", "extends", "notes", "service_defaults"}
+    extends) stays the base's; the override's notes are added to the base's, and its service
+    defaults are laid over the base's for services added later."""
+    fields = top.model_fields_set - {"pack", "version", "extends", "notes"}
     updates = {name: _merge_value(getattr(base, name), getattr(top, name)) for name in fields}
     updates["notes"] = [*base.notes, *top.notes]
     return base.model_copy(update=updates)

@@ -20,7 +20,7 @@ from caseledger.policy.catalog import LoadedPack, Policy
 from caseledger.policy.checks import Locator, file_problems, policy_problems
 from caseledger.policy.errors import PackError, Problem
 from caseledger.policy.known import KnownNames
-from caseledger.policy.layering import merge_packs, with_defaults
+from caseledger.policy.layering import merge_model, merge_packs, with_defaults
 from caseledger.policy.loader import PackFile, read_pack_file
 from caseledger.policy.schema import Pack
 from caseledger.policy.walk import iter_timelines
@@ -67,49 +67,51 @@ class Registry:
         for _, versions in iter_timelines(pf.pack):
             for version in versions:
                 version._origin = pf.display
-        problems = file_problems(pf, self.known)
-        pack = pf.pack
-        if pack.extends is None:
-            if pack.pack in self._layers:
-                other = self._layers[pack.pack][0].display
-                line, _ = pf.locate(("pack",))
-                problems.append(
-                    Problem(
-                        pf.display,
-                        line,
-                        "pack",
-                        f"pack '{pack.pack}' is already registered from {other}",
-                    )
-                )
-            base_services: Mapping[str, object] = {}
-        else:
-            if pack.extends not in self._layers:
-                line, _ = pf.locate(("extends",))
-                known = ", ".join(self._layers) or "none"
-                problems.append(
-                    Problem(
-                        pf.display,
-                        line,
-                        "extends",
-                        f"extends unknown pack '{pack.extends}' (registered: {known})",
-                    )
-                )
-            base = self._merged.get(pack.extends)
-            base_services = base.services if base is not None else {}
+        problems = [*file_problems(pf, self.known), *self._placement_problems(pf)]
         if problems:
             raise PackError(problems)
+        pf = replace(pf, pack=self._with_defaults(pf.pack))
+        if pf.pack.extends is None:
+            self._layers[pf.pack.pack] = [pf]
+            self._merged[pf.pack.pack] = pf.pack
+        else:
+            self._layers[pf.pack.extends].append(pf)
+            self._merged[pf.pack.extends] = merge_packs(self._merged[pf.pack.extends], pf.pack)
+        return pf
+
+    def _placement_problems(self, pf: PackFile) -> list[Problem]:
+        """A full pack must be new; an override must extend a registered pack."""
+        pack = pf.pack
+        if pack.extends is None and pack.pack in self._layers:
+            line, _ = pf.locate(("pack",))
+            other = self._layers[pack.pack][0].display
+            message = f"pack '{pack.pack}' is already registered from {other}"
+            return [Problem(pf.display, line, "pack", message)]
+        if pack.extends is not None and pack.extends not in self._layers:
+            line, _ = pf.locate(("extends",))
+            known = ", ".join(self._layers) or "none"
+            message = f"extends unknown pack '{pack.extends}' (registered: {known})"
+            return [Problem(pf.display, line, "extends", message)]
+        return []
+
+    def _with_defaults(self, pack: Pack) -> Pack:
+        """``pack`` with the services it adds completed from the pack's service defaults, as
+        they stand after this file (so a service added to a built-in pack by an override gets
+        that pack's unit and rounding too)."""
+        base = self._merged.get(pack.extends) if pack.extends else None
+        defaults = pack.service_defaults
+        if base is not None and base.service_defaults is not None:
+            defaults = (
+                base.service_defaults
+                if defaults is None
+                else merge_model(base.service_defaults, defaults)
+            )
+        existing = base.services if base is not None else {}
         services = {
-            key: service if key in base_services else with_defaults(service, pack.service_defaults)
+            key: service if key in existing else with_defaults(service, defaults)
             for key, service in pack.services.items()
         }
-        pf = replace(pf, pack=pack.model_copy(update={"services": services}))
-        if pack.extends is None:
-            self._layers[pack.pack] = [pf]
-            self._merged[pack.pack] = pf.pack
-        else:
-            self._layers[pack.extends].append(pf)
-            self._merged[pack.extends] = merge_packs(self._merged[pack.extends], pf.pack)
-        return pf
+        return pack.model_copy(update={"services": services})
 
     def build(self) -> Policy:
         """Check the packs together and index them. Raises :class:`PackError`."""
