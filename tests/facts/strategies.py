@@ -26,10 +26,10 @@ ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz0123456789-_./:#,\
 assert cells.LIST_SEPARATOR not in ID_ALPHABET
 
 # Printable characters of every script; no surrogates (not encodable) and no control characters
-# (NUL cannot be stored, and a lone carriage return is not quoted by the CSV writer).
+# (NUL cannot be stored); line breaks, including a lone carriage return, come from _LINE_BREAKS.
 _PRINTABLE = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 _CSV_SPECIAL = st.sampled_from([",", '"', "'", " ", ";", "\t"])
-_LINE_BREAKS = st.sampled_from(["\n", "\r\n"])
+_LINE_BREAKS = st.sampled_from(["\n", "\r\n", "\r"])
 
 #: Extra columns another system might add; none is a contract column name.
 EXTRA_COLUMN_NAMES = ("legacy_ref", "Site Name", "payer, note", 'say "hi"', "größe")

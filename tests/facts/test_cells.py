@@ -89,11 +89,6 @@ def test_open_enum_is_open_only_in_its_own_table() -> None:
         cells.parse(kind, "lcpc", table="other")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cells.format writes a DATETIME before year 1000 without its leading zero "
-    "(strftime %Y), which cells.parse then refuses",
-)
 def test_early_datetimes_survive_format_then_parse() -> None:
     column = col(Kind.DATETIME)
     value = dt.datetime(999, 1, 2, 3, 4)

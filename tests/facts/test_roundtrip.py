@@ -116,11 +116,6 @@ def test_dataset_accessors() -> None:
     assert dataset.rows("encounters") == [{"encounter_id": "E1"}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="facts.csvio does not quote a cell holding a carriage return without a line feed "
-    "(csv.writer quotes only the characters of its line terminator), so the record splits",
-)
 def test_a_note_with_a_lone_carriage_return_survives(tmp_path: Path) -> None:
     shutil.copytree(GOLDEN / "canonical", tmp_path / "in")
     dataset = read_dataset(tmp_path / "in").dataset

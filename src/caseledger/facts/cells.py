@@ -112,7 +112,8 @@ def format(column: Column, value: Value) -> str:
         return f"{value.year:04d}-{value.month:02d}"
     if kind is Kind.DATETIME:
         assert isinstance(value, dt.datetime)
-        return value.strftime("%Y-%m-%dT%H:%M")
+        # strftime does not zero-pad years before 1000; the contract's form is always four digits.
+        return f"{value.date().isoformat()}T{value.hour:02d}:{value.minute:02d}"
     if kind is Kind.TIME:
         assert isinstance(value, dt.time)
         return value.strftime("%H:%M")

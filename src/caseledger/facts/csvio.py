@@ -27,6 +27,9 @@ def write_rows(
     """Writes ``rows`` (parsed values keyed by column name; extra columns as text) to ``out``.
     Returns the number of rows written."""
     writer = csv.writer(out, lineterminator="\n")
+    # With "\n" line ends, minimal quoting would leave a lone carriage return bare and the record
+    # would split on reading; such (rare) rows are written fully quoted instead.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     if with_header:
         writer.writerow(header(table, extra))
     cols = table.columns
@@ -34,7 +37,7 @@ def write_rows(
     for row in rows:
         line = [cells.format(c, row.get(c.name)) for c in cols]
         line.extend(str(row.get(name) or "") for name in extra)
-        writer.writerow(line)
+        (quoted if any("\r" in cell for cell in line) else writer).writerow(line)
         n += 1
     return n
 
