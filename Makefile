@@ -42,6 +42,7 @@ test: lint typecheck pytest
 
 docs: setup
 	$(BIN)/python -m caseledger.policy.docs > docs/rules.md
+	$(BIN)/python -m caseledger.facts.docs > docs/dataset.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
