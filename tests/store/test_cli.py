@@ -160,3 +160,10 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not a database" in said(result.stderr)
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_a_blank_actor_is_refused(tmp_path: Path, command: str) -> None:
+    result = run("--db", f"sqlite:///{tmp_path / 'x.db'}", command, str(FIXTURE), "--as", " ")
+    assert result.exit_code == 2
+    assert "--as needs a user name" in said(result.stderr)

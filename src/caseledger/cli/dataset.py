@@ -60,6 +60,11 @@ def store_errors(url: str) -> Iterator[None]:
         raise fail(f"the store {redacted(url)} cannot be used ({type(error).__name__})") from None
 
 
+def _check_actor(actor: str | None) -> None:
+    if actor is not None and not actor.strip():
+        raise fail("--as needs a user name", hint="leave it out to use your own login name")
+
+
 def _check_folder(folder: Path) -> None:
     if not folder.exists():
         raise fail(f"dataset folder not found: {folder}")
@@ -89,7 +94,7 @@ def import_command(
     with any problem writes nothing (exit status 2). Rows are matched by id (child files by their
     parent), so importing the same dataset again changes nothing.
     """
-
+    _check_actor(actor)
     _check_folder(folder)
     url = state(ctx).db_url
     with store_errors(url):
@@ -189,7 +194,7 @@ def export_command(
     ),
 ) -> None:
     """Write the store out as a dataset folder (canonical CSV files, one per table with rows)."""
-
+    _check_actor(actor)
     url = state(ctx).db_url
     with store_errors(url):
         store = Store.open(url)
@@ -213,7 +218,6 @@ def export_command(
 
 def summary_command(ctx: typer.Context) -> None:
     """What the store holds: rows per table, encounters per program, the dates covered."""
-
     url = state(ctx).db_url
     with store_errors(url):
         store = Store.open(url)
@@ -257,7 +261,6 @@ def summary_command(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the schema migrations the store is missing (creates the tables in a new database)."""
-
     url = state(ctx).db_url
     with store_errors(url):
         store = Store(url)
@@ -288,7 +291,6 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("current")
 def db_current(ctx: typer.Context) -> None:
     """Show the store's schema version and whether it is up to date."""
-
     url = state(ctx).db_url
     with store_errors(url):
         store = Store(url)
