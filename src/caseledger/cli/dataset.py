@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -49,7 +50,8 @@ def store_errors(url: str) -> Iterator[None]:
     try:
         yield
     except StoreError as error:
-        raise fail(str(error), hint=error.hint) from None
+        hint = escape(error.hint) if error.hint else None
+        raise fail(escape(str(error)), hint=hint) from None
     except exc.DBAPIError as error:
         kind = type(error.orig).__name__ if error.orig is not None else type(error).__name__
         raise fail(
@@ -67,9 +69,9 @@ def _check_actor(actor: str | None) -> None:
 
 def _check_folder(folder: Path) -> None:
     if not folder.exists():
-        raise fail(f"dataset folder not found: {folder}")
+        raise fail(f"dataset folder not found: {escape(str(folder))}")
     if not folder.is_dir():
-        raise fail(f"not a folder: {folder}; expected a folder of dataset CSV files")
+        raise fail(f"not a folder: {escape(str(folder))}; expected a folder of dataset CSV files")
 
 
 def import_command(
@@ -112,7 +114,7 @@ def import_command(
     for problem in problems:
         typer.echo(str(problem), err=True)
     if report.refused:
-        raise fail(f"{len(problems)} problem(s) in {folder}; nothing was imported")
+        raise fail(f"{len(problems)} problem(s) in {escape(str(folder))}; nothing was imported")
     _print_changes(report)
     totals = report.totals()
     read = totals["added"] + totals["changed"] + totals["unchanged"]
@@ -202,7 +204,7 @@ def export_command(
             report = export_dataset(store, folder, actor=actor, force=force)
         finally:
             store.close()
-    table = Table(title=f"Exported to {folder}", title_justify="left")
+    table = Table(title=f"Exported to {escape(str(folder))}", title_justify="left")
     table.add_column("file")
     table.add_column("rows", justify="right")
     for name, count in report.files.items():
