@@ -143,6 +143,7 @@ class Policy:
         self._codes: dict[str, _CodeInfo] = {}
         self._kinds: dict[str, list[tuple[str, str, History[ActivityKind]]]] = {}
         self._kind_cache: dict[tuple[str, dt.date], tuple[ActivityKind, ...]] = {}
+        self._status_cache: dict[tuple[str, dt.date], CodeStatus] = {}
         problems: list[Problem] = []
         for pack_id, lp in self.packs.items():
             self._owner[pack_id] = pack_id
@@ -255,7 +256,9 @@ class Policy:
             unit_now = unit.at(start)
             rounding_now: Cited[Any] | None = rounding.at(start)
             if unit_now is not None and unit_now.value == UNTIMED:
-                rounding_now = Cited(UNTIMED, unit_now.cite, unit_now.start, unit_now.end)
+                rounding_now = Cited(
+                    UNTIMED, unit_now.cite, unit_now.start, unit_now.end, origin=unit_now.origin
+                )
             elif unit_now is not None and isinstance(unit_now.value, int) and rounding_now is None:
                 rounding_now = default_rounding.at(start)
                 if rounding_now is None:
@@ -326,9 +329,19 @@ class Policy:
 
     def code_status(self, code: str, on: dt.date) -> CodeStatus:
         """Whether ``code`` is in force on ``on``; once deleted, the codes that replace it."""
+        cached = self._status_cache.get((code, on))
+        if cached is not None:
+            return cached
         info = self._codes.get(code) or self._codes.get(code.strip().upper())
         if info is None:
             return CodeStatus(code=code, on=on, known=False, in_force=False)
+        status = self._status(code, info, on)
+        # Only known codes are kept, so the cache is bounded by codes times dates of service.
+        self._status_cache[(code, on)] = status
+        return status
+
+    @staticmethod
+    def _status(code: str, info: _CodeInfo, on: dt.date) -> CodeStatus:
         in_force = any(start <= on and (end is None or on <= end) for start, end in info.periods)
         ends = [end for _, end in info.periods]
         last_day = None if any(end is None for end in ends) else max(e for e in ends if e)
