@@ -35,7 +35,6 @@ from caseledger.policy.loader import PackFile
 from caseledger.policy.schema import (
     ActivityVersion,
     Dated,
-    GroupLimitVersion,
     Pack,
     Param,
     Service,
@@ -532,4 +531,4 @@ def _training_at(pack_id: str, name: str, group: TrainingGroup, on: dt.date) -> 
     )
 
 
-__all__ = ["GroupLimitVersion", "LoadedPack", "Policy"]
+__all__ = ["LoadedPack", "Policy"]

@@ -14,10 +14,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from caseledger.policy.catalog import LoadedPack, Policy
-from caseledger.policy.checks import resolve
-from caseledger.policy.diff import describe, describe_value, render
+from caseledger.policy.diff import describe, describe_value
+from caseledger.policy.loader import span
 from caseledger.policy.registry import load_policy
-from caseledger.policy.schema import Service, Version
+from caseledger.policy.schema import Service
 from caseledger.policy.walk import field_key, is_timeline, iter_timelines
 from caseledger.policy.yamlread import PathKey, format_path
 
@@ -149,7 +149,7 @@ def _pack(lp: LoadedPack) -> list[str]:
     if pack.params:
         out += ["#### Parameters", ""]
         rows = [
-            [name, describe_value(v), _span(v), v.cite, v.note or ""]
+            [name, describe_value(v), span(v), v.cite, v.note or ""]
             for name, versions in pack.params.items()
             for v in versions
         ]
@@ -161,14 +161,9 @@ def _pack(lp: LoadedPack) -> list[str]:
     out += _section("Activity vocabulary", pack.activities, ("activities",))
     for title, table in (("CARC codes", pack.carc), ("Modifiers", pack.modifiers)):
         if table:
-            rows = [[code, v.meaning, _span(v), v.cite] for code, vs in table.items() for v in vs]
+            rows = [[code, v.meaning, span(v), v.cite] for code, vs in table.items() for v in vs]
             out += [f"#### {title}", "", *_table(["code", "meaning", "in force", "source"], rows)]
     return out
-
-
-def _span(version: Version) -> str:
-    start = version.from_.isoformat()
-    return f"{start} to {version.to.isoformat()}" if version.to else f"{start} onward"
 
 
 def _general_first(policy: Policy) -> list[LoadedPack]:
@@ -215,4 +210,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["main", "render", "render_catalog", "resolve"]
+__all__ = ["main", "render_catalog"]

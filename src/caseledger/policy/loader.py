@@ -18,7 +18,7 @@ from caseledger.policy.errors import PackError, Problem
 from caseledger.policy.messages import problems_from
 from caseledger.policy.schema import Pack, Version
 from caseledger.policy.walk import iter_timelines
-from caseledger.policy.yamlread import LineMap, format_path, load_yaml
+from caseledger.policy.yamlread import LineMap, load_yaml
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -116,4 +116,4 @@ def read_pack_file(path: Path | str, display: str | None = None) -> PackFile:
     return PackFile(path, source, pack, lines, hashlib.sha256(raw).hexdigest())
 
 
-__all__ = ["PackFile", "format_path", "read_pack_file", "span", "timeline_problems"]
+__all__ = ["PackFile", "read_pack_file", "span", "timeline_problems"]
