@@ -39,7 +39,6 @@ def root(
     version: bool = typer.Option(
         False,
         "--version",
-        is_flag=True,
         callback=_version,
         is_eager=True,
         help="Print the version and exit.",
