@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 DEMO_DIR ?= var/demo
 DB ?= sqlite:///var/caseledger.db
 
-.PHONY: setup system run test lint typecheck pytest docs clean
+.PHONY: setup system run test lint typecheck pytest docs clean lock
 
 setup: $(STAMP)
 
@@ -46,3 +46,9 @@ docs: setup
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Re-pin every dependency (with hashes) after changing pyproject.toml.
+lock: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark --generate-hashes \
+		--python-version 3.11 -o requirements.lock
