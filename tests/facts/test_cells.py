@@ -171,3 +171,25 @@ def test_reader_reads_every_cell_as_cells_parse_does(
         else:
             assert i + 2 not in flagged
             assert kept[f"K{i}"][column.name] == expected
+
+
+@pytest.mark.parametrize("text", [str(2**63), str(-(2**63) - 1), "9" * 40])
+def test_whole_numbers_beyond_64_bits_are_refused(text: str) -> None:
+    with pytest.raises(cells.CellError, match="too large"):
+        cells.parse(col(Kind.INT), text)
+
+
+@pytest.mark.parametrize("text", [str(2**63 - 1), str(-(2**63) + 1), "0", "-3"])
+def test_whole_numbers_within_64_bits_are_kept(text: str) -> None:
+    assert cells.parse(col(Kind.INT), text) == int(text)
+
+
+@pytest.mark.parametrize("text", ["1e30", "1234567890123456", "0.1234567", "1E-7"])
+def test_decimals_out_of_range_are_refused(text: str) -> None:
+    with pytest.raises(cells.CellError, match="out of range"):
+        cells.parse(col(Kind.DECIMAL), text)
+
+
+@pytest.mark.parametrize("text", ["123456789012345", "0.123456", "20.36", "1E+3", "-4.43"])
+def test_decimals_in_range_are_kept(text: str) -> None:
+    assert cells.parse(col(Kind.DECIMAL), text) == Decimal(text)

@@ -33,7 +33,8 @@ def state(ctx: typer.Context) -> State:
 
 def fail(message: str, *, hint: str | None = None, code: int = EXIT_INVALID) -> typer.Exit:
     """Print an error (and what to do next) and return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # soft_wrap: an error stays one line however narrow the terminal, so it can be grepped.
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     if hint:
-        err_console.print(f"  {hint}", highlight=False)
+        err_console.print(f"  {hint}", highlight=False, soft_wrap=True)
     return typer.Exit(code)

@@ -23,6 +23,11 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
 _INT = re.compile(r"[+-]?\d+")
 LIST_SEPARATOR = ";"
+#: Bounds every store can hold exactly: 64-bit whole numbers, and decimals of at most 15 digits
+#: before the point and 6 after (money, hours and units need far less).
+INT_LIMIT = 2**63 - 1
+DECIMAL_INTEGER_DIGITS = 15
+DECIMAL_FRACTION_DIGITS = 6
 
 
 class CellError(ValueError):
@@ -73,7 +78,10 @@ def parse(column: Column, text: str, *, table: str = "") -> Value:
     if kind is Kind.INT:
         if not _INT.fullmatch(raw):
             raise CellError(f"expected a whole number, got {raw!r}")
-        return int(raw)
+        number = int(raw)
+        if abs(number) > INT_LIMIT:
+            raise CellError(f"{raw!r} is too large; whole numbers go up to {INT_LIMIT}")
+        return number
     if kind is Kind.DECIMAL:
         try:
             value = Decimal(raw)
@@ -81,6 +89,15 @@ def parse(column: Column, text: str, *, table: str = "") -> Value:
             raise CellError(f"expected a number such as 12 or 20.36, got {raw!r}") from None
         if not value.is_finite():
             raise CellError(f"expected a finite number, got {raw!r}")
+        _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)
+        fraction = max(0, -exponent)
+        integer = max(0, len(digits) + exponent)
+        if integer > DECIMAL_INTEGER_DIGITS or fraction > DECIMAL_FRACTION_DIGITS:
+            raise CellError(
+                f"{raw!r} is out of range; expected at most {DECIMAL_INTEGER_DIGITS} digits before "
+                f"the decimal point and {DECIMAL_FRACTION_DIGITS} after"
+            )
         return value
     if kind is Kind.LIST:
         return tuple(part.strip() for part in raw.split(LIST_SEPARATOR) if part.strip())
