@@ -320,6 +320,23 @@ class Policy:
                 return None
         return index.at(on)
 
+    def service_timeline(self) -> tuple[ServiceDef, ...]:
+        """Every service in every period over which its terms hold: the whole fee schedule as
+        rows, for engines that join encounters to it by date instead of calling :meth:`service`."""
+        return tuple(d for index in self._services.values() for d in index.defs)
+
+    def param_timeline(self) -> tuple[tuple[str, str, Cited[Any]], ...]:
+        """Every dated version of every parameter, as ``(pack id, name, version)``."""
+        return tuple(
+            (pack_id, name, version)
+            for (pack_id, name), found in self._params.items()
+            for version in found.versions
+        )
+
+    def code_statuses(self) -> tuple[tuple[str, tuple[tuple[dt.date, dt.date | None], ...]], ...]:
+        """Each billing code with the periods it is in force (first day, last day or ``None``)."""
+        return tuple((code, info.periods) for code, info in self._codes.items())
+
     def service_variants(self, code: str, on: dt.date) -> tuple[ServiceDef, ...]:
         """Every service billed with ``code`` (any modifiers) in force on ``on``, e.g. to tell
         a modifier mismatch (H2017 without HO) from an unknown code."""

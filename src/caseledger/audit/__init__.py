@@ -1,0 +1,1 @@
+"""The audit: runs the registered rules over the facts and reports findings."""

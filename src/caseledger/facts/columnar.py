@@ -1,0 +1,182 @@
+"""The facts the rules read: every dataset table as an Ibis table on one engine.
+
+The facts follow the dataset contract column for column, with three adjustments that every engine
+can hold and every rule wants:
+
+- a time of day is a whole number of **minutes after midnight** (Spark has no time type, and the
+  unit and overlap rules only ever subtract and compare times);
+- a decimal (charge, units, hours) is a double: rules compare and sum them, and amounts are
+  rounded to cents when findings are reported;
+- each encounter also carries ``minutes`` (documented minutes, when both times are known) and
+  ``modifier_key`` (its modifiers sorted and joined with ``+``, empty for none), the form the fee
+  schedule is keyed by.
+
+Absent files are present as empty tables, so a rule can always be built; ``Facts.present`` says
+which files the dataset really had, for GEN-FACTS-MISSING.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from caseledger.facts.dataset import Dataset, Problem, read_dataset
+from caseledger.facts.engines import DuckDBEngine, Engine
+from caseledger.facts.schema import TABLES, Column, Kind, Table
+
+_ARROW: dict[Kind, pa.DataType] = {
+    Kind.ID: pa.string(),
+    Kind.STR: pa.string(),
+    Kind.TEXT: pa.string(),
+    Kind.ENUM: pa.string(),
+    Kind.DATE: pa.date32(),
+    Kind.MONTH: pa.date32(),
+    Kind.TIME: pa.int32(),
+    Kind.DATETIME: pa.timestamp("ms"),
+    Kind.BOOL: pa.bool_(),
+    Kind.INT: pa.int64(),
+    Kind.DECIMAL: pa.float64(),
+    Kind.LIST: pa.list_(pa.string()),
+}
+#: Columns derived for every encounter (see the module docstring).
+ENCOUNTER_EXTRAS: tuple[tuple[str, pa.DataType], ...] = (
+    ("minutes", pa.int32()),
+    ("modifier_key", pa.string()),
+)
+
+
+class FactsUnavailable(ValueError):
+    """The dataset could not be read; ``problems`` say where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the dataset")
+
+
+def facts_schema(table: Table) -> pa.Schema:
+    fields = [pa.field(c.name, _ARROW[c.kind]) for c in table.columns]
+    if table.name == "encounters":
+        fields.extend(pa.field(name, t) for name, t in ENCOUNTER_EXTRAS)
+    return pa.schema(fields)
+
+
+@dataclass(frozen=True)
+class Facts:
+    engine: Engine
+    tables: Mapping[str, ir.Table]
+    present: frozenset[str]
+
+    def __getitem__(self, name: str) -> ir.Table:
+        return self.tables[name]
+
+
+def _cell(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = column.kind
+    if kind is Kind.TIME:
+        return value.hour * 60 + value.minute
+    if kind is Kind.DECIMAL:
+        return float(value)
+    if kind is Kind.LIST:
+        return list(value)
+    if kind is Kind.DATETIME:
+        return value.replace(second=0, microsecond=0)
+    return value
+
+
+def modifier_key(modifiers: Iterable[str] | None) -> str:
+    return "+".join(sorted(modifiers or ()))
+
+
+def arrow_table(table: Table, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """The facts form of ``rows`` (values as the dataset reader parses them)."""
+    schema = facts_schema(table)
+    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+    cols = table.columns
+    encounters = table.name == "encounters"
+    for row in rows:
+        for c in cols:
+            columns[c.name].append(_cell(c, row.get(c.name)))
+        if encounters:
+            start, end = row.get("start_time"), row.get("end_time")
+            minutes = None
+            if isinstance(start, dt.time) and isinstance(end, dt.time):
+                minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+            columns["minutes"].append(minutes)
+            mods = row.get("modifiers")
+            columns["modifier_key"].append(modifier_key(mods if isinstance(mods, tuple) else ()))
+    return pa.table([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
+
+
+def facts_from_dataset(dataset: Dataset, engine: Engine | None = None) -> Facts:
+    """Facts from a dataset already read and validated (or built in memory, as tests do)."""
+    engine = engine or DuckDBEngine()
+    tables = {t.name: engine.register(t.name, arrow_table(t, dataset.rows(t.name))) for t in TABLES}
+    return Facts(engine, tables, frozenset(t.name for t in TABLES if dataset.present(t.name)))
+
+
+def facts_from_folder(folder: Path, engine: Engine | None = None) -> Facts:
+    """Facts from a dataset folder: CSV files are read and validated first (any problem raises
+    :class:`FactsUnavailable`); a folder of Parquet files (``<table>.parquet``, as the benchmark
+    generator writes them) is read by DuckDB directly, without passing rows through Python."""
+    if (folder / "encounters.parquet").exists() and not (folder / "encounters.csv").exists():
+        return facts_from_parquet(folder, engine)
+    result = read_dataset(folder)
+    if not result.ok:
+        raise FactsUnavailable(result.problems)
+    return facts_from_dataset(result.dataset, engine)
+
+
+def _parquet_select(table: Table, path: Path) -> str:
+    parts: list[str] = []
+    for c in table.columns:
+        name = f'"{c.name}"'
+        if c.kind is Kind.TIME:
+            parts.append(f"(hour({name}) * 60 + minute({name}))::INTEGER AS {name}")
+        elif c.kind is Kind.DECIMAL:
+            parts.append(f"{name}::DOUBLE AS {name}")
+        else:
+            parts.append(name)
+    if table.name == "encounters":
+        parts.append(
+            "((hour(end_time) * 60 + minute(end_time)) - (hour(start_time) * 60 + "
+            "minute(start_time)))::INTEGER AS minutes"
+        )
+        parts.append("array_to_string(list_sort(coalesce(modifiers, [])), '+') AS modifier_key")
+    escaped = str(path).replace("'", "''")
+    return f"SELECT {', '.join(parts)} FROM read_parquet('{escaped}')"
+
+
+def facts_from_parquet(folder: Path, engine: Engine | None = None) -> Facts:
+    engine = engine or DuckDBEngine()
+    tables: dict[str, ir.Table] = {}
+    present: set[str] = set()
+    for t in TABLES:
+        path = folder / f"{t.name}.parquet"
+        if path.exists():
+            present.add(t.name)
+            if isinstance(engine, DuckDBEngine):
+                tables[t.name] = engine.view(t.name, _parquet_select(t, path))
+                continue
+            import pyarrow.parquet as pq
+
+            rows = pq.read_table(path).to_pylist()
+            tables[t.name] = engine.register(t.name, arrow_table(t, _from_parquet_rows(t, rows)))
+        else:
+            tables[t.name] = engine.register(t.name, arrow_table(t, ()))
+    return Facts(engine, tables, frozenset(present))
+
+
+def _from_parquet_rows(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    lists = [c.name for c in table.columns if c.kind is Kind.LIST]
+    for row in rows:
+        for name in lists:
+            row[name] = tuple(row[name] or ())
+    return rows

@@ -1,0 +1,133 @@
+"""Where the facts live while the rules run: DuckDB (embedded, the default) or Spark.
+
+The rules are Ibis expressions, so they do not care which; an engine only registers Arrow tables
+and hands results back as Arrow.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+ENGINES = ("duckdb", "spark")
+
+
+class Engine(Protocol):
+    name: str
+
+    def register(self, name: str, data: pa.Table) -> ir.Table: ...
+
+    def execute(self, expr: ir.Table) -> pa.Table: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class DuckDBEngine:
+    """An in-process DuckDB database. Arrow tables are registered without copying."""
+
+    threads: int | None = None
+    name: str = "duckdb"
+    backend: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        config: dict[str, Any] = {}
+        if self.threads:
+            config["threads"] = self.threads
+        self.backend = ibis.duckdb.connect(**config)
+
+    @property
+    def raw(self) -> Any:
+        """The underlying ``duckdb`` connection (for views over Parquet files)."""
+        return self.backend.con
+
+    def register(self, name: str, data: pa.Table) -> ir.Table:
+        self.raw.register(name, data)
+        return self.backend.table(name)
+
+    def view(self, name: str, sql: str) -> ir.Table:
+        self.raw.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+        return self.backend.table(name)
+
+    def execute(self, expr: ir.Table) -> pa.Table:
+        return self.backend.to_pyarrow(expr)
+
+    def close(self) -> None:
+        self.backend.disconnect()
+
+
+@dataclass
+class SparkEngine:
+    """A local Spark session (``local[*]``) or whatever master ``CASELEDGER_SPARK_MASTER`` names."""
+
+    master: str | None = None
+    name: str = "spark"
+    backend: Any = field(init=False)
+    session: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        from pyspark.sql import SparkSession
+
+        master = self.master or os.environ.get("CASELEDGER_SPARK_MASTER", "local[*]")
+        self.session = (
+            SparkSession.builder.master(master)
+            .appName("caseledger-audit")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .getOrCreate()
+        )
+        self.session.sparkContext.setLogLevel("ERROR")
+        self.backend = ibis.pyspark.connect(self.session)
+
+    def register(self, name: str, data: pa.Table) -> ir.Table:
+        frame = self.session.createDataFrame(data.to_pandas(), schema=_spark_schema(data.schema))
+        frame.createOrReplaceTempView(name)
+        return self.backend.table(name)
+
+    def execute(self, expr: ir.Table) -> pa.Table:
+        return self.backend.to_pyarrow(expr)
+
+    def close(self) -> None:
+        # The session is shared by the process (getOrCreate); stopping it here would break the
+        # next audit in the same process, so it is left for the interpreter to end.
+        pass
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    from pyspark.sql import types as T
+
+    def convert(t: pa.DataType) -> Any:
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            return T.StringType()
+        if pa.types.is_boolean(t):
+            return T.BooleanType()
+        if pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_int32(t):
+            return T.IntegerType()
+        if pa.types.is_integer(t):
+            return T.LongType()
+        if pa.types.is_floating(t):
+            return T.DoubleType()
+        if pa.types.is_date(t):
+            return T.DateType()
+        if pa.types.is_timestamp(t):
+            return T.TimestampNTZType()
+        if pa.types.is_list(t):
+            return T.ArrayType(convert(t.value_type))
+        raise TypeError(f"no Spark type for {t}")
+
+    return T.StructType([T.StructField(f.name, convert(f.type), True) for f in schema])
+
+
+def make_engine(name: str = "duckdb") -> Engine:
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine()
+    raise ValueError(f"unknown engine {name!r}; expected one of: {', '.join(ENGINES)}")

@@ -1,0 +1,87 @@
+"""Where rules register. Built-in rules use the same decorators an agency's own rule would.
+
+A **structured rule** is a function ``(RuleContext) -> ibis Table`` that returns one row per
+finding with some of the columns in :data:`FINDING_COLUMNS`; it is built once per audit and runs on
+whichever engine holds the facts. A **note rule** reads note text in Python and yields the same
+columns as dicts. The rule's severity, subject, citation and CARC come from the policy packs (the
+``rules:`` section), so the catalog stays data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import ibis.expr.datatypes as dt
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from caseledger.rules.context import NoteContext, RuleContext
+
+#: The columns a rule may return, with their types. ``value`` and ``limit`` are the numbers the
+#: message quotes; ``detail`` is a short text for it; ``amount`` is the dollars at risk.
+FINDING_COLUMNS: Mapping[str, dt.DataType] = {
+    "subject_id": dt.string,
+    "client_id": dt.string,
+    "staff_id": dt.string,
+    "date": dt.date,
+    "value": dt.float64,
+    "limit": dt.float64,
+    "detail": dt.string,
+    "amount": dt.float64,
+}
+
+StructuredBuild = Callable[["RuleContext"], "ir.Table"]
+NoteCheck = Callable[["NoteContext"], Iterable[Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class RuleDef:
+    id: str
+    kind: Literal["structured", "note"]
+    #: message template; fields {value} {limit} {detail} {amount}, specs :int :ord :money :num
+    message: str
+    #: dataset tables whose absence means the rule cannot be checked (GEN-FACTS-MISSING)
+    needs: tuple[str, ...]
+    build: StructuredBuild | None = None
+    check: NoteCheck | None = None
+
+
+_REGISTRY: dict[str, RuleDef] = {}
+
+
+def _register(definition: RuleDef) -> None:
+    if definition.id in _REGISTRY:
+        raise ValueError(f"rule {definition.id} is registered twice")
+    _REGISTRY[definition.id] = definition
+
+
+def rule(
+    rule_id: str, *, message: str, needs: Iterable[str] = ("encounters",)
+) -> Callable[[StructuredBuild], StructuredBuild]:
+    """Registers a structured rule (an Ibis expression builder)."""
+
+    def decorate(build: StructuredBuild) -> StructuredBuild:
+        _register(RuleDef(rule_id, "structured", message, tuple(needs), build=build))
+        return build
+
+    return decorate
+
+
+def note_rule(
+    rule_id: str, *, message: str, needs: Iterable[str] = ("encounters",)
+) -> Callable[[NoteCheck], NoteCheck]:
+    """Registers a rule that reads note text in Python."""
+
+    def decorate(check: NoteCheck) -> NoteCheck:
+        _register(RuleDef(rule_id, "note", message, tuple(needs), check=check))
+        return check
+
+    return decorate
+
+
+def registered() -> dict[str, RuleDef]:
+    """Every registered rule by id (the built-ins are imported by ``caseledger.rules``)."""
+    return dict(_REGISTRY)
