@@ -122,7 +122,7 @@ class CompiledAudit:
         self.facts = facts
         frames = policy_frames(policy)
         self.policy_tables = {n: facts.engine.register(n, t) for n, t in frames.items()}
-        self.context = RuleContext(facts, self.policy_tables, as_of)
+        self.context = RuleContext(facts, self.policy_tables, as_of, policy)
         self.structured = [r for r in rules if r.kind == "structured"]
         parts = [standardize(r.build(self.context), r.id) for r in self.structured if r.build]
         self.expr: ir.Table | None = ibis.union(*parts, distinct=False) if parts else None

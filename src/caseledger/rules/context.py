@@ -6,12 +6,13 @@ Rules never read a clock: ``as_of`` is the audit's "today" (for deadlines), pass
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from caseledger.facts.columnar import Facts
 
@@ -25,6 +26,18 @@ class RuleContext:
     #: policy_services, policy_params, policy_codes (see facts.policy_frames)
     policy_tables: Mapping[str, ir.Table]
     as_of: dt.date
+    policy: Policy
+    _derived: dict[str, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, name: str, build: Callable[[Policy], pa.Table]) -> ir.Table:
+        """A small table a rule module derives from the policy (say, the trainings each role
+        needs, one row per dated version), registered on the facts' engine once per audit.
+        ``build`` must be a pure function of the policy."""
+        found = self._derived.get(name)
+        if found is None:
+            found = self.facts.engine.register(name, build(self.policy))
+            self._derived[name] = found
+        return found
 
     def t(self, name: str) -> ir.Table:
         """A dataset table (empty when the dataset did not have the file)."""
