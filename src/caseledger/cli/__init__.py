@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from caseledger import __version__
-from caseledger.cli import dataset, demo, policy
+from caseledger.cli import audit, dataset, demo, policy
 from caseledger.cli.common import State
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ def root(
 app.add_typer(policy.app, name="policy")
 app.add_typer(demo.app, name="demo")
 dataset.register(app)
+app.command("audit")(audit.audit_command)
 
 
 def main() -> None:
