@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from caseledger import __version__
-from caseledger.cli import audit, dataset, demo, policy
+from caseledger.cli import audit, dataset, demo, policy, suppress
 from caseledger.cli.common import State
 
 app = typer.Typer(
@@ -51,6 +51,7 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(demo.app, name="demo")
 dataset.register(app)
 app.command("audit")(audit.audit_command)
+suppress.register(app)
 
 
 def main() -> None:

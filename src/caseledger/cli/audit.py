@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import typer
@@ -14,6 +15,7 @@ from caseledger.audit.findings import SEVERITY_RANK
 from caseledger.audit.html import render_html
 from caseledger.audit.report import print_table, to_csv, to_json
 from caseledger.cli.common import console, err_console, fail, state
+from caseledger.config import ENV_DB
 from caseledger.facts.columnar import Facts, FactsUnavailable, facts_from_folder
 from caseledger.facts.dataset import DatasetNotFound
 from caseledger.facts.engines import ENGINES, make_engine
@@ -130,6 +132,8 @@ def audit_command(
         raise fail(str(error), hint="caseledger policy show PACK lists the rule ids") from None
     finally:
         facts.engine.close()
+    if store or state(ctx).db_option or os.environ.get(ENV_DB):
+        _suppress(ctx, result)
     _emit(result, fmt, output, source)
     if fail_on != "none" and any(
         not f.suppressed and SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on]
@@ -160,6 +164,19 @@ def _load_facts(ctx: typer.Context, folder: Path | None, engine: str, actor: str
     url = state(ctx).db_url
     with store_errors(url), Store.open(url) as opened:
         return facts_from_store(opened, chosen, actor=actor)
+
+
+def _suppress(ctx: typer.Context, result: AuditResult) -> None:
+    """Marks the findings the store's suppressions cover (a folder audit uses them only when a
+    store is named with --db or CASELEDGER_DB)."""
+    from caseledger.audit.suppressions import apply_suppressions
+    from caseledger.cli.dataset import store_errors
+    from caseledger.store import Store
+    from caseledger.store.suppressions import active
+
+    url = state(ctx).db_url
+    with store_errors(url), Store.open(url) as opened, opened.unit_of_work() as uow:
+        apply_suppressions(result, active(uow))
 
 
 def _emit(result: AuditResult, fmt: str, output: Path | None, as_of_source: str) -> None:

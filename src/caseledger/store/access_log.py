@@ -89,6 +89,11 @@ class AccessLog:
         self.actor = actor
         self._clock = clock
 
+    @property
+    def clock(self) -> Clock:
+        """The clock entries are stamped with (so related records share one time source)."""
+        return self._clock
+
     def record(
         self,
         action: str,

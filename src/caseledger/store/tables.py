@@ -149,3 +149,26 @@ access_log = sa.Table(
 def table(name: str) -> sa.Table:
     """The store table holding the dataset file ``name``."""
     return TABLES[name]
+
+
+suppressions = sa.Table(
+    "suppressions",
+    metadata,
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("rule", sa.String(), nullable=False),
+    sa.Column("subject_type", sa.String(), nullable=False),
+    sa.Column("subject_id", sa.String(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("actor", sa.String(), nullable=False),
+    sa.Column("at", sa.DateTime(), nullable=False, comment="UTC"),
+    # A suppression is lifted, never deleted, so the record of who silenced what stays.
+    sa.Column("lifted_at", sa.DateTime(), nullable=True, comment="UTC"),
+    sa.Column("lifted_by", sa.String(), nullable=True),
+    sa.Index("ix_suppressions_subject", "rule", "subject_type", "subject_id"),
+    comment="Findings a person chose to accept, with the reason; shown and counted in reports.",
+)
