@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from caseledger import __version__
-from caseledger.cli import audit, dataset, demo, policy, suppress
+from caseledger.cli import audit, check, dataset, demo, policy, suppress
 from caseledger.cli.common import State
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ app.add_typer(demo.app, name="demo")
 dataset.register(app)
 app.command("audit")(audit.audit_command)
 suppress.register(app)
+app.command("check")(check.check_command)
 
 
 def main() -> None:

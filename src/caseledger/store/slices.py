@@ -1,0 +1,93 @@
+"""The slice of the store one encounter touches, for the single-encounter check.
+
+Everything a rule could read about that encounter, and nothing else: its client's whole record
+(history counts for lifetime caps and authorizations), its staff member's day (overlaps) and
+credentials, the supervisor and the supervisor's team (SST supervision), its group session and the
+group's other lines (group size), and the agency with its certifications. Reads go through the
+repositories, so the access log records them in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from caseledger.facts.dataset import Dataset, Row
+from caseledger.store.unit_of_work import UnitOfWork
+
+
+class EncounterNotFound(LookupError):
+    pass
+
+
+def _unique(rows: Iterable[Row], key: str) -> list[Row]:
+    seen: dict[Any, Row] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())
+
+
+def encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Row]:
+    """The facts one encounter touches, with that encounter as given (a new or edited row
+    replaces the stored one). Returns the dataset and the encounter row."""
+    if isinstance(encounter, str):
+        stored = uow.encounters.get(encounter)
+        if stored is None:
+            raise EncounterNotFound(f"no encounter {encounter} in the store")
+        row: Row = stored
+    else:
+        row = dict(encounter)
+    eid, client_id, staff_id = row["encounter_id"], row["client_id"], row.get("staff_id")
+    day, group_id = row["date"], row.get("group_id")
+    assert isinstance(day, dt.date)
+
+    encounters = [e for e in uow.encounters.for_client(str(client_id)) if e["encounter_id"] != eid]
+    if staff_id:
+        encounters += uow.encounters.for_staff(str(staff_id), day, day)
+    if group_id:
+        encounters += uow.encounters.for_group(str(group_id))
+    encounters = [e for e in _unique(encounters, "encounter_id") if e["encounter_id"] != eid]
+    encounters.append(row)
+
+    client = uow.repo("clients").get(str(client_id))
+    tables: dict[str, list[Row]] = {"encounters": encounters}
+    tables["clients"] = [client] if client else []
+    for name in ("enrollments", "diagnoses", "other_services"):
+        tables[name] = uow.repo(name).list_by_parent(str(client_id))
+    for name in ("authorizations", "plans", "missed_appointments", "contacts", "progress_reports"):
+        tables[name] = uow.repo(name).list_where(client_id=client_id)
+    tables["plan_goals"] = [
+        g for p in tables["plans"] for g in uow.repo("plan_goals").list_by_parent(str(p["plan_id"]))
+    ]
+    groups = []
+    if group_id:
+        found = uow.repo("group_sessions").get(str(group_id))
+        groups = [found] if found else []
+    tables["group_sessions"] = groups
+
+    staff_repo = uow.repo("staff")
+    wanted = {staff_id, row.get("note_signed_by")}
+    for g in groups:
+        leaders = g.get("staff_ids")
+        wanted.update(leaders if isinstance(leaders, tuple) else ())
+    staff = [s for sid in wanted if sid and (s := staff_repo.get(str(sid))) is not None]
+    supervisors = {s.get("supervisor_id") for s in staff} - {None}
+    for sup in supervisors:
+        boss = staff_repo.get(str(sup))
+        if boss is not None:
+            staff.append(boss)
+            staff.extend(staff_repo.list_where(supervisor_id=sup))
+    staff = _unique(staff, "staff_id")
+    tables["staff"] = staff
+    for name in ("staff_credentials", "staff_trainings"):
+        repo = uow.repo(name)
+        tables[name] = [r for s in staff for r in repo.list_by_parent(str(s["staff_id"]))]
+
+    agency_id = (client or {}).get("agency_id")
+    agency = uow.repo("agency").get(str(agency_id)) if agency_id else None
+    tables["agency"] = [agency] if agency else []
+    tables["agency_certifications"] = (
+        uow.repo("agency_certifications").list_by_parent(str(agency_id)) if agency_id else []
+    )
+    return Dataset(tables), row
