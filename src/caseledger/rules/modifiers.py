@@ -1,0 +1,199 @@
+"""Billing lines whose modifiers or funding stream do not fit the service.
+
+A service is identified by its code **and** its modifiers (``policy_services.modifier_key``), and a
+service is either a group service or an individual one. CPR bills individual psychosocial
+rehabilitation as H2017 with HO and the group service as H2017 with HO and HQ, while purchase of
+service clients are billed under their own codes H2017P and H2017S (seed 001_31c59ab3e9157d03.txt,
+MHD and POS codes and rates). HQ is the HCPCS Level II modifier for a group setting.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from caseledger.rules.common import is_billable, line_amount
+from caseledger.rules.context import RuleContext
+from caseledger.rules.registry import rule
+
+#: How the dataset's funding streams read in a message.
+FUNDING_LABELS = {
+    "mo_healthnet": "MO HealthNet",
+    "dmh_pos": "DMH purchase of service",
+    "dhss": "DHSS",
+}
+
+
+def billed_as(code: ir.StringValue, modifier_key: ir.StringValue) -> ir.StringValue:
+    """A code with its modifiers as a clerk reads them: ``H2017 HO HQ``, ``H2017P``."""
+    return ibis.cases(
+        (modifier_key.fill_null("") == "", code),
+        else_=code + " " + modifier_key.replace("+", " "),
+    )
+
+
+def _services(ctx: RuleContext) -> ir.Table:
+    """The fee schedule under names that cannot collide with an encounter's columns."""
+    s = ctx.services.view()
+    return s.select(
+        _s_code=s.code,
+        _s_mods=s.modifier_key,
+        _s_program=s.program,
+        _s_is_group=s.is_group,
+        _s_start=s.start,
+        _s_end=s.end,
+        _s_funding=s.funding,
+    )
+
+
+def _in_force_codes(ctx: RuleContext, enc: ir.Table) -> ir.Table:
+    """Lines whose code is in force on their date: the others are GEN-CODE-UNKNOWN's or
+    GEN-CODE-NOT-EFFECTIVE's to report."""
+    codes = ctx.codes.view()
+    return enc.semi_join(
+        codes,
+        [enc.service_code == codes.code, enc.date >= codes.start, enc.date <= codes.end],
+    )
+
+
+@rule("GEN-MODIFIER-MISMATCH", message="{detail}")
+def modifier_mismatch(ctx: RuleContext) -> ir.Table:
+    """The modifiers do not fit the service: no service in force on the date has this code with
+    exactly these modifiers, or the line's group-ness contradicts the service's. An encounter
+    that carries a ``group_id`` belongs to a group session and must be billed with a group
+    service (H2017 HO HQ, not H2017 HO); one without a ``group_id`` must not be billed with a group
+    service. Seed 001_31c59ab3e9157d03.txt names H2017HO for individual and H2017HOHQ for group
+    psychosocial rehabilitation; HQ marks a group setting (HCPCS Level II modifiers).
+
+    Codes that are unknown or not in force on the date are left to GEN-CODE-UNKNOWN and
+    GEN-CODE-NOT-EFFECTIVE. The message names the service to bill instead when the code has one
+    of the right kind in force on the date."""
+    enc = ctx.t("encounters")
+    enc = _in_force_codes(ctx, enc.filter(is_billable(enc)))
+    lines = ctx.with_service(enc)
+    in_group = lines.group_id.notnull()
+    unknown = lines.svc_key.isnull()
+    flagged = lines.filter(unknown | (lines.svc_is_group != in_group)).mutate(
+        _group=in_group, _unknown=unknown
+    )
+
+    # The service of the right kind (group or individual) for the same code on the same date.
+    svc = _services(ctx)
+    cand = flagged.join(
+        svc,
+        [
+            flagged.service_code == svc._s_code,
+            flagged.date >= svc._s_start,
+            flagged.date <= svc._s_end,
+            flagged._group == svc._s_is_group,
+        ],
+    )
+    expected = cand.group_by(_eid=cand.encounter_id).aggregate(
+        _expected=billed_as(cand._s_code, cand._s_mods).min()
+    )
+    out = flagged.left_join(expected, flagged.encounter_id == expected._eid)
+
+    line = billed_as(out.service_code, out.modifier_key)
+    shown = ibis.cases((out.modifier_key == "", line + " with no modifier"), else_=line)
+    kind = ibis.cases((out._group, "a group line"), else_="an individual line")
+    problem = ibis.cases(
+        (out._unknown, shown + " matches no service in force on the date of service"),
+        (
+            out._group,
+            line
+            + " is an individual service, but the encounter belongs to group session "
+            + out.group_id,
+        ),
+        else_=line + " is a group service, but the encounter belongs to no group session",
+    )
+    advice = ibis.cases(
+        (out._expected.isnull(), ""),
+        (out._unknown, "; " + kind + " is billed as " + out._expected),
+        else_="; bill " + out._expected,
+    )
+    return out.select(
+        subject_id=out.encounter_id,
+        client_id=out.client_id,
+        staff_id=out.staff_id,
+        date=out.date,
+        detail=problem + advice + ".",
+        amount=line_amount(out),
+    )
+
+
+def _funding_text(value: ir.StringValue) -> ir.StringValue:
+    for name, label in FUNDING_LABELS.items():
+        value = value.replace(name, label)
+    return value
+
+
+@rule("GEN-FUNDING-CODE", message="{detail}", needs=("encounters", "enrollments"))
+def funding_code(ctx: RuleContext) -> ir.Table:
+    """The client's enrollment in the service's program, in force on the date of service, is
+    funded by a stream the service may not be billed under. Seed 001_31c59ab3e9157d03.txt gives
+    each CPR service an MHD code (H2017 HO, H2017 HO HQ: MO HealthNet clients) and a POS code
+    (H2017P, H2017S: DMH purchase of service clients); the pack's ``funding`` lists say which
+    streams each service takes (a service without the list takes any)."""
+    enc = ctx.t("encounters")
+    lines = ctx.with_service(enc.filter(is_billable(enc)))
+    lines = lines.filter(lines.svc_funding.notnull() & lines.svc_program.notnull())
+    e = ctx.t("enrollments")
+    enr = e.filter(e.funding.notnull()).select(
+        _client=e.client_id,
+        _program=e.program,
+        _from=e.start_date,
+        _to=e.end_date,
+        _funding=e.funding,
+    )
+    joined = lines.join(
+        enr,
+        [
+            lines.client_id == enr._client,
+            lines.svc_program == enr._program,
+            lines.date >= enr._from,
+            enr._to.isnull() | (lines.date <= enr._to),
+        ],
+    )
+    wrong = joined.filter(~joined.svc_funding.contains(joined._funding))
+    # One finding per line even if two enrollments of the program overlap.
+    first = ibis.row_number().over(
+        group_by=wrong.encounter_id, order_by=[wrong._from, wrong._funding]
+    )
+    wrong = wrong.mutate(_n=first).filter(ibis._["_n"] == 0)
+
+    # The code of the same program and kind that the client's funding stream is billed under.
+    svc = _services(ctx)
+    cand = wrong.join(
+        svc,
+        [
+            wrong.svc_program == svc._s_program,
+            wrong.svc_is_group == svc._s_is_group,
+            wrong.date >= svc._s_start,
+            wrong.date <= svc._s_end,
+            svc._s_funding.contains(wrong._funding),
+        ],
+    )
+    expected = cand.group_by(_eid=cand.encounter_id).aggregate(
+        _expected=billed_as(cand._s_code, cand._s_mods).min()
+    )
+    out = wrong.left_join(expected, wrong.encounter_id == expected._eid)
+    text = (
+        billed_as(out.service_code, out.modifier_key)
+        + " is billed only for "
+        + _funding_text(out.svc_funding.join(" or "))
+        + " clients, but the client's "
+        + out.svc_program.upper()
+        + " enrollment is funded by "
+        + _funding_text(out._funding)
+    )
+    advice = ibis.cases(
+        (out._expected.isnull(), "."), else_="; bill " + out._expected + " instead."
+    )
+    return out.select(
+        subject_id=out.encounter_id,
+        client_id=out.client_id,
+        staff_id=out.staff_id,
+        date=out.date,
+        detail=text + advice,
+        amount=line_amount(out),
+    )
