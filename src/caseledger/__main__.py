@@ -1,0 +1,5 @@
+"""``python -m caseledger`` runs the command line."""
+
+from caseledger.cli import main
+
+main()
