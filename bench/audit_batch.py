@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import in_child  # noqa: E402
+from _measure import in_child
 
 AUDIT = """
 import datetime as dt, json, time
@@ -73,7 +73,9 @@ def main() -> None:
     print(f"{'':24}{'wall s':>10}{'query s':>10}{'enc/s':>14}{'peak MiB':>10}")
     for name, m in (("floor (1 window pass)", floor), ("audit (all structured)", audit)):
         rate = n / m["audit_s"] if m["audit_s"] else float("nan")
-        print(f"{name:24}{m['wall_s']:10.2f}{m['audit_s']:10.2f}{rate:14,.0f}{m['peak_rss_mib']:10.0f}")
+        print(
+            f"{name:24}{m['wall_s']:10.2f}{m['audit_s']:10.2f}{rate:14,.0f}{m['peak_rss_mib']:10.0f}"
+        )
     print(f"audit / floor: {audit['audit_s'] / floor['audit_s']:.1f}x "
           f"({audit['rules']} rules, {audit['findings']:,} findings)")  # fmt: skip
 

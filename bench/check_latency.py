@@ -19,16 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import percentile  # noqa: E402
+from _measure import percentile
+from tests.rules.scenario import Scenario, policy
 
-from caseledger.audit.check import EncounterChecker  # noqa: E402
-from caseledger.audit.engine import run_audit  # noqa: E402
-from caseledger.facts.columnar import facts_from_dataset  # noqa: E402
-from caseledger.facts.dataset import write_dataset  # noqa: E402
-from caseledger.store import Store  # noqa: E402
-from caseledger.store.importer import import_dataset  # noqa: E402
-from caseledger.store.slices import encounter_slice  # noqa: E402
-from tests.rules.scenario import Scenario, policy  # noqa: E402
+from caseledger.audit.check import EncounterChecker
+from caseledger.audit.engine import run_audit
+from caseledger.facts.columnar import facts_from_dataset
+from caseledger.facts.dataset import write_dataset
+from caseledger.store import Store
+from caseledger.store.importer import import_dataset
+from caseledger.store.slices import encounter_slice
 
 AS_OF = dt.date(2025, 3, 15)
 
