@@ -1,0 +1,1 @@
+"""Services of each program, scheduled day by day into the booking book."""
