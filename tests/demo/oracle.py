@@ -66,18 +66,34 @@ SST_PLAN_ELEMENTS = ("barriers", "skills_taught", "strategies", "practice_enviro
 
 # seed 002: the activities the community-support rules read from the note text
 NONBILLABLE_WORDS = re.compile(
-    r"\b(drove|driving|drive|gave client a ride|transport\w*|chart|record review|urine|specimen|"
-    r"drug screen|utilization review|staff meeting|medication pick|filled out the progress)\b",
+    r"\b(drove|driving|drive|gave client a ride|transport\w*|picked client up|dropped client off|"
+    r"took client to|chart|record review|quality assurance|urine|specimen|drug screen|drug test|"
+    r"breathalyzer|utilization review|staff meeting|team meeting|staffing|case conference|"
+    r"medication pick|picked up prescription|dispensed|med pass|progress notes? and forms|"
+    r"data entry|home visit|visited client at home|processed feelings|discussed feelings|"
+    r"explored|discussed cravings|discussed triggers|side effects)\b",
     re.I,
 )
-EXCLUDED_WORDS = re.compile(r"\b(tour\w*|intake paperwork|counsel\w*|therap\w*|assess\w*)\b", re.I)
+EXCLUDED_WORDS = re.compile(
+    r"\b(tour\w*|intake paperwork|program rules|counsel\w*|therap\w*|assess\w*|"
+    r"biopsychosocial|screening interview|intake interview|vital signs|took vitals|"
+    r"blood pressure|wound care|injection|nursing|medication management|med management|"
+    r"psychotropic|made copies|photocopied|faxed|van run|shuttle)\b",
+    re.I,
+)
 VAGUE_WORDS = re.compile(r"\b(assisted|accompanied|advocated)\b", re.I)
+#: the phrases that show a client building their own skill to arrange services (seed 002)
 SELF_RELIANCE = re.compile(
-    r"client (called|made|did|filled|registered|signed up|typed|ran|chose|phoned|wrote)|"
-    r"showed client how|on (his|her) own|had client",
+    r"client called|client made the call|client scheduled|coached client|taught client how|"
+    r"showed client how|role-played|practiced calling|client will call|on (his|her|their) own",
     re.I,
 )
-GROUP_SUITABLE = re.compile(r"\b(handouts?|general information|lecture)\b", re.I)
+GROUP_SUITABLE = re.compile(
+    r"\b(handouts?|general information|lecture|relapse prevention education|stages of change|"
+    r"disease concept|effects of (alcohol|drugs)|twelve steps|12 steps|anger management|"
+    r"stress management|healthy relationships)\b",
+    re.I,
+)
 STOP = {"client", "clients", "with", "that", "this", "from", "their", "about", "each", "week",
         "weeks", "will", "into", "when", "more", "than", "have", "help", "used",
         "uses"}  # fmt: skip
@@ -236,7 +252,8 @@ class Oracle:
                 yield ("GEN-TIME-MISSING", *eid)
             elif units is not None:
                 supported = supported_units(unit, mins)
-                if units > supported:
+                # half-days and untimed sessions have rules of their own
+                if units > supported and unit == "quarter":
                     yield ("GEN-UNITS-EXCEED-TIME", *eid)
                 elif units < supported and unit == "quarter":
                     yield ("GEN-UNITS-UNDER-TIME", *eid)
@@ -264,8 +281,10 @@ class Oracle:
             key = (e["client_id"], e["staff_id"], e["service_code"], tuple(e["modifiers"]),
                    e["date"], e["start_time"], e["end_time"])  # fmt: skip
             if key in seen:
+                # an exact copy is a duplicate, not also an overlap
                 yield ("GEN-DUPLICATE", "encounter", e["encounter_id"])
-            seen.setdefault(key, e["encounter_id"])
+                continue
+            seen[key] = e["encounter_id"]
             for earlier in by_client[(e["client_id"], e["date"])]:
                 if e["start_time"] < earlier["end_time"] and earlier["start_time"] < e["end_time"]:
                     yield ("GEN-CLIENT-OVERLAP", "encounter", e["encounter_id"])
@@ -379,7 +398,7 @@ class Oracle:
                 yield ("SST-DIDACTIC-QHIP", "encounter", e["encounter_id"])
             months[(e["client_id"], e["date"].replace(day=1))] = True
         for client, n in count.items():
-            if n >= 23:
+            if 23 <= n <= 26:  # past 26 it is SST-LIFETIME-CAP's
                 yield ("SST-LIFETIME-NEAR", "client", client)
         reports = self.rows("progress_reports")
         for client, month in months:

@@ -91,7 +91,7 @@ PLANTS: list[tuple[str, tuple[str, ...], str]] = [
     ("tour", ("CSW-EXCLUDED-SERVICE",), "tour and intake paperwork"),
     ("mixed", ("CSW-MIXED-NOTE", "CSW-NONBILLABLE"), "chart review in a billed note"),
     ("untied", ("CSW-GOAL-TIE", "GEN-PLAN-GOAL-LINK"), "coffee and a walk, tied to nothing"),
-    ("short", ("SST-UNIT-HALF-DAY", "GEN-UNITS-EXCEED-TIME"), "150 minutes for a half-day"),
+    ("short", ("SST-UNIT-HALF-DAY",), "150 minutes for a half-day"),
 ]
 PLANT_INDEX = {name: i for i, (name, _, _) in enumerate(PLANTS)}
 #: which faults each kind of line may carry

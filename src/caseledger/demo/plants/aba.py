@@ -83,9 +83,8 @@ def untimed_units(p: Planting) -> None:
     e = p.pick(lambda x: x.service_code == "0372T", "a 2018 0372T line", period_only=False)
     p.take(e)
     e.units = Decimal(2)
-    # the catalog counts an untimed session as one supported unit, so both rules see it
-    for rule in ("GEN-UNTIMED-UNITS", "GEN-UNITS-EXCEED-TIME"):
-        p.record(rule, "encounter", e.encounter_id, "two units of an untimed code")
+    # GEN-UNITS-EXCEED-TIME leaves untimed codes to this rule (rules/units.py)
+    p.record("GEN-UNTIMED-UNITS", "encounter", e.encounter_id, "two units of an untimed code")
 
 
 def daily_max(p: Planting) -> None:

@@ -129,8 +129,10 @@ def lifetime(p: Planting) -> None:
                     f"half-day {n} of a lifetime limit of {pf.SST_LIFETIME_HALF_DAYS}",
                 )
         left = pf.SST_LIFETIME_HALF_DAYS - len(services)
-        state = f"{left} left" if left >= 0 else "over the limit"
-        p.record("SST-LIFETIME-NEAR", "client", cid, f"{len(services)} half-days used, {state}")
+        if 0 <= left <= pf.SST_NEAR_CAP_LEFT:  # past the cap, SST-LIFETIME-CAP says it
+            p.record(
+                "SST-LIFETIME-NEAR", "client", cid, f"{len(services)} half-days used, {left} left"
+            )
 
 
 def authorization(p: Planting) -> None:
@@ -335,9 +337,13 @@ def half_day(p: Planting) -> None:
         raise PlantError("no community practice half-day left")
     p.take(e)
     p.retime(e, e.start_minute, e.start_minute + 150)
-    detail = "150 minutes documented for one three-hour half-day"
-    p.record("SST-UNIT-HALF-DAY", "encounter", e.encounter_id, detail)
-    p.record("GEN-UNITS-EXCEED-TIME", "encounter", e.encounter_id, detail)
+    # GEN-UNITS-EXCEED-TIME leaves SST's half-day unit to this rule (rules/units.py)
+    p.record(
+        "SST-UNIT-HALF-DAY",
+        "encounter",
+        e.encounter_id,
+        "150 minutes documented for one three-hour half-day",
+    )
 
 
 def didactic(p: Planting) -> None:

@@ -10,13 +10,11 @@ DROVE_TO_MEETING = (
 )
 #: CSW-EXCLUDED-SERVICE: routine orientation (seed 002: tours and intake paperwork)
 ORIENTATION = (
-    "Gave client a tour of the building and went through the intake paperwork with {him}; "
-    "explained group times, the treatment schedule and the house rules."
+    "Gave client a tour of the treatment center and went through the intake paperwork with {him}."
 )
 #: CSW-MIXED-NOTE: a billable service and a non-billable task in one note
 MIXED_TAIL = (
-    " Afterward CSW reviewed client's chart to make sure the progress notes and forms were "
-    "complete."
+    " Afterward CSW reviewed the chart to make sure the progress notes and forms were complete."
 )
 #: CSW-VAGUE-TERMS: leaning on assisted / advocated / accompanied
 VAGUE = (
@@ -39,8 +37,8 @@ ARRANGED_FOR = (
 )
 #: CSW-GROUP-SUITABLE: general information better given in a group
 GENERAL_INFORMATION = (
-    "Went over general information on relapse warning signs and sober support with client using "
-    "the program's handouts."
+    "Went over relapse prevention education with client from the program's handouts: the stages "
+    "of change, common warning signs and why sober support matters."
 )
 #: CSW-DISCHARGE-HEADING: initial discharge planning without its required heading
 NO_HEADING = (

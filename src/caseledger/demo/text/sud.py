@@ -40,9 +40,10 @@ SUPPORT = Domain(
             "and distance; client called the meeting contact from the office phone and confirmed "
             "the time. This brings client closer to {per_week} sober support meetings a week.",
             "Client asked where to find a {fellowship} meeting close to {his} new address. CSW "
-            "opened the meeting finder and had client run the search; client located a {weekday} "
-            "noon meeting at {venue} and saved the address and contact number in {his} phone. "
-            "Client plans to try it this week to widen {his} sober support network.",
+            "showed client how to use the meeting finder, and client ran the search on {his} own; "
+            "client located a {weekday} noon meeting at {venue} and saved the address and contact "
+            "number in {his} phone. Client plans to try it this week to widen {his} sober support "
+            "network.",
         ),
         "coordination": (
             "Phone call with client's {fellowship} sponsor, client present and consent on file. "
@@ -96,8 +97,8 @@ HOUSING = Domain(
     notes={
         "arranging_services": (
             "Client's two roommates still use, and client named this as the biggest risk to "
-            "{his} sobriety. CSW and client called {housing_org} together to ask about openings "
-            "in {housing_type}; client did the talking from a list of questions they wrote first. "
+            "{his} sobriety. With CSW beside {him}, client made the call to {housing_org} to ask "
+            "about openings in {housing_type}, working from a list of questions they wrote first. "
             "Client was put on the waiting list for sober housing and noted the {weekday} "
             "application deadline.",
             "CSW and client went over the application for {housing_type}. Client filled in each "
@@ -140,9 +141,9 @@ EMPLOYMENT = Domain(
     },
     notes={
         "arranging_services": (
-            "Client wants {work_kind} away from bars and late shifts. CSW and client looked up "
-            "the Missouri Job Center hiring events together; client chose the {weekday} warehouse "
-            "event and registered on the site while CSW watched. Client will bring two copies of "
+            "Client wants {work_kind} away from bars and late shifts. CSW showed client how to "
+            "find the Missouri Job Center hiring events; client chose the {weekday} warehouse "
+            "event and registered on the site on {his} own. Client will bring two copies of "
             "{his} resume to the job event.",
             "CSW gave client the Vocational Rehabilitation referral line. Client made the call "
             "from the office and set a first appointment for {weekday} at {morning_time}; client "
@@ -181,7 +182,7 @@ FAMILY = Domain(
             "alcohol kept in the kitchen, and agreed to remove it.",
         ),
         "arranging_services": (
-            "Client wants family to understand recovery better. CSW showed client where to find "
+            "Client wants family to understand recovery better. CSW showed client how to find "
             "the local Al-Anon meeting list; client chose the {weekday} meeting and phoned "
             "{relative} from the office to suggest it as support at home for client's sobriety.",
         ),
@@ -196,7 +197,6 @@ HEALTH = Domain(
     ),
     goal_slots={"substance": ("alcohol", "opioid", "methamphetamine")},
     note_slots={
-        "health_issue": ("high blood pressure", "tooth pain", "liver tests", "sleep problems"),
         "clinic": (
             "the community health center on Broadway",
             "the county health department clinic",
@@ -205,8 +205,8 @@ HEALTH = Domain(
     },
     notes={
         "arranging_services": (
-            "Client has not had a check-up in four years and mentioned {health_issue}. CSW gave "
-            "client the number for {clinic}; client called and made {his} own primary care "
+            "Client has not had a check-up in four years. CSW gave client the number for "
+            "{clinic}; client called and made {his} own primary care "
             "appointment for {weekday}. Together they wrote the questions client wants to ask "
             "the doctor at the check-up.",
             "Client missed the primary care follow-up last month and was unsure how to "
@@ -256,10 +256,10 @@ SOBER_ACTIVITIES = Domain(
     },
     notes={
         "arranging_services": (
-            "Client said weekends are when {he} used most. CSW and client phoned the organizers "
-            "of {activity_example} together; client asked the questions and learned that sign-up "
-            "closes {weekday}. Client signed up the same afternoon, adding a drug-free activity "
-            "to {his} week.",
+            "Client said weekends are when {he} used most. CSW showed client how to reach the "
+            "organizers of {activity_example}; client called them, asked the questions and "
+            "learned that sign-up closes {weekday}. Client signed up the same afternoon, adding a "
+            "drug-free activity to {his} week.",
         ),
         "life_skills_training": (
             "Client named Saturday afternoons as the hardest time to stay sober. CSW and client "
