@@ -63,8 +63,11 @@ def program(policy: Policy) -> str:
     return str(pack_model(policy).program or PACK)
 
 
-def half_day_lines(ctx: RuleContext, *, billable_only: bool = True) -> ir.Table:
-    """SST half-day lines, with the fee-schedule terms of their date (``svc_`` columns).
+def half_day_lines(
+    ctx: RuleContext, *, billable_only: bool = True, with_terms: bool = True
+) -> ir.Table:
+    """SST half-day lines, with the fee-schedule terms of their date (``svc_`` columns) unless
+    ``with_terms`` is false.
 
     A half-day line is one billed with a code that the SST pack schedules in timed units (the
     three-hour half-day; transportation has no unit), on a date that code is in force. Only
@@ -84,7 +87,25 @@ def half_day_lines(ctx: RuleContext, *, billable_only: bool = True) -> ir.Table:
             enc.date <= periods._h_end,
         ],
     )
-    return ctx.with_service(enc)
+    return ctx.with_service(enc) if with_terms else enc
+
+
+def sst_lines(ctx: RuleContext, *, billable_only: bool = True) -> ir.Table:
+    """The SST half-day lines narrowed to what the SST rules read: ``encounter_id``,
+    ``client_id``, ``staff_id``, ``date``, ``start_time``, ``activity``, and ``_units`` (the
+    half-days claimed), ``_rate`` (the fee-schedule rate) and ``_amount`` (the line's dollars)."""
+    lines = half_day_lines(ctx, billable_only=billable_only)
+    return lines.select(
+        "encounter_id",
+        "client_id",
+        "staff_id",
+        "date",
+        "start_time",
+        "activity",
+        _units=_units(lines),
+        _rate=lines.svc_rate,
+        _amount=line_amount(lines),
+    )
 
 
 def missing_elements(
@@ -137,8 +158,7 @@ def _units(t: ir.Table) -> ir.FloatingValue:
 def _running_half_days(ctx: RuleContext) -> ir.Table:
     """Billable half-day lines with ``_units`` and ``_used``: the client's half-days up to and
     including the line, over the whole history, in date, start time and encounter order."""
-    lines = half_day_lines(ctx)
-    lines = lines.mutate(_units=_units(lines))
+    lines = sst_lines(ctx)
     order = [lines.date, lines.start_time.fill_null(_NO_TIME), lines.encounter_id]
     window = ibis.window(group_by=lines.client_id, order_by=order, preceding=None, following=0)
     return lines.mutate(_used=lines._units.sum().over(window))
@@ -159,7 +179,7 @@ def lifetime_cap(ctx: RuleContext) -> ir.Table:
     over = lines.filter((lines._units > 0) & (lines._used > lines._cap))
     before = over._used - over._units
     units_over = ibis.least(over._units, over._used - over._cap)
-    at_charge = line_amount(over) * units_over / over._units
+    at_charge = over._amount * units_over / over._units
     return over.select(
         subject_id=over.encounter_id,
         client_id=over.client_id,
@@ -167,7 +187,7 @@ def lifetime_cap(ctx: RuleContext) -> ir.Table:
         date=over.date,
         value=ibis.greatest(before, over._cap) + 1,
         limit=over._cap,
-        amount=(over.svc_rate * units_over).fill_null(at_charge),
+        amount=(over._rate * units_over).fill_null(at_charge),
     )
 
 
@@ -181,8 +201,7 @@ def lifetime_near(ctx: RuleContext) -> ir.Table:
     Service limitations): after the client's latest billable half-day, no more than the pack's
     ``near_cap_remaining`` half-days are left, and the client is not past the maximum (that is
     SST-LIFETIME-CAP's). Dated on the latest service; both numbers are those in force then."""
-    lines = half_day_lines(ctx)
-    lines = lines.mutate(_units=_units(lines))
+    lines = sst_lines(ctx)
     totals = lines.group_by("client_id").aggregate(_used=lines._units.sum(), _last=lines.date.max())
     totals = ctx.with_param(totals, PACK, "lifetime_half_days", on="_last", as_="_cap")
     totals = ctx.with_param(totals, PACK, "near_cap_remaining", on="_last", as_="_near")
@@ -213,7 +232,7 @@ def similar_service(ctx: RuleContext) -> ir.Table:
     ``other_services`` rows whose ``service`` (compared without case) is one of the pack's
     ``similar_services`` in force on the date, and whose dates cover it (an empty start or end
     is open), make the line a duplicate of care paid elsewhere."""
-    lines = half_day_lines(ctx)
+    lines = sst_lines(ctx)
     similar = ctx.param(PACK, "similar_services")
     names = similar.select(
         _p_start=similar.start, _p_end=similar.end, _p_item=similar["items"].unnest()
@@ -240,7 +259,7 @@ def similar_service(ctx: RuleContext) -> ir.Table:
         names,
         [hit._o_service == names._p_item, hit.date >= names._p_start, hit.date <= names._p_end],
     )
-    hit = hit.mutate(_amount=line_amount(hit), _through=hit._o_through.strip())
+    hit = hit.mutate(_through=hit._o_through.strip())
     per_line = hit.group_by(["encounter_id", "client_id", "staff_id", "date"]).aggregate(
         _through=hit._through.min(), _amount=hit._amount.max()
     )
@@ -321,7 +340,7 @@ def curriculum(ctx: RuleContext) -> ir.Table:
     ``has_sst_curriculum`` is not true, dated on its first billable half-day on a date the pack
     requires the curriculum; ``value`` counts those half-day lines."""
     terms = ctx.derived("sst_agency_terms", agency_terms)
-    lines = half_day_lines(ctx)
+    lines = half_day_lines(ctx, with_terms=False).select("client_id", "date")
     lines = lines.join(terms, [lines.date >= terms.start, lines.date <= terms.end])
     lines = lines.filter(lines.required)
     per_client = lines.group_by("client_id").aggregate(_first=lines.date.min(), _n=lines.count())

@@ -13,10 +13,9 @@ import ibis
 import ibis.expr.types as ir
 
 from caseledger.policy import Cited
-from caseledger.rules.common import line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
-from caseledger.rules.sst import document_periods, half_day_lines, missing_elements, union_all
+from caseledger.rules.sst import document_periods, missing_elements, sst_lines, union_all
 
 REPORT = "monthly_report"
 _MONTHS = (
@@ -76,8 +75,8 @@ def monthly_report(ctx: RuleContext) -> ir.Table:
     judged; a report sent after its deadline still counts as missing by then. Dated on the
     deadline; the amount is the month's billed SST, which the missing report leaves undocumented.
     """
-    lines = half_day_lines(ctx)
-    lines = lines.mutate(_month=lines.date.truncate("M"), _amount=line_amount(lines))
+    lines = sst_lines(ctx)
+    lines = lines.mutate(_month=lines.date.truncate("M"))
     months = lines.group_by(["client_id", "_month"]).aggregate(
         _first=lines.date.min(), _amount=lines._amount.sum()
     )
