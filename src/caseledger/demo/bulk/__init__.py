@@ -46,7 +46,7 @@ from caseledger.facts.schema import TABLES
 __all__ = ["BulkOptions", "generate_bulk"]
 
 #: encounters per block: large enough for efficient row groups, small enough for bounded memory
-BLOCK_ROWS = 250_000
+BLOCK_ROWS = 100_000
 MIN_ENCOUNTERS = 2_000
 PLANTED_SCHEMA = pa.schema([(name, pa.string()) for name in
                             ("rule", "subject_type", "subject_id", "detail")])  # fmt: skip
