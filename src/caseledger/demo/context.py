@@ -267,7 +267,8 @@ def follow_up_time(scheduled: dt.datetime, rng: random.Random) -> dt.datetime:
     morning = dt.datetime.combine(
         next_business_day(scheduled.date() + ONE_DAY), clock(9 * 60 + 15 * rng.randint(0, 6))
     )
-    if morning - scheduled <= dt.timedelta(hours=44) and rng.random() < 0.5:
+    margin = dt.timedelta(hours=pf.CSW_FOLLOWUP_HOURS - 4)
+    if morning - scheduled <= margin and rng.random() < 0.5:
         return morning
     later = scheduled + dt.timedelta(minutes=45 + 5 * rng.randint(0, 9))
     return min(later, dt.datetime.combine(scheduled.date(), dt.time(17, 30)))

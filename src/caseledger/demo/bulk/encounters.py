@@ -34,6 +34,7 @@ from caseledger.demo.bulk.layout import (
 )
 from caseledger.demo.bulk.people import medicaid
 from caseledger.demo.calendar import business_days
+from caseledger.demo.plants.base import LATE_NOTE_BUSINESS_DAYS, SHORT_HALF_DAY_MINUTES
 
 #: the service lines of the grid (and of the planted faults), by index
 CODES: list[tuple[str, tuple[str, ...]]] = [
@@ -76,7 +77,7 @@ PLANTS: list[tuple[str, tuple[str, ...], str]] = [
     ("units", ("GEN-UNITS-EXCEED-TIME",), "one unit more than the documented time supports"),
     ("rate", ("GEN-RATE",), "charged a superseded fee"),
     ("unsigned", ("GEN-NOTE-UNSIGNED",), "note never signed"),
-    ("late", ("GEN-NOTE-LATE",), "note signed 9 business days after the service"),
+    ("late", ("GEN-NOTE-LATE",), "note signed well past 5 business days after the service"),
     ("no_time", ("GEN-TIME-MISSING",), "no start or end time"),
     ("hq", ("GEN-MODIFIER-MISMATCH",), "individual session billed HO;HQ"),
     ("unknown", ("GEN-CODE-UNKNOWN",), "H2071: digits swapped in H2017"),
@@ -91,7 +92,7 @@ PLANTS: list[tuple[str, tuple[str, ...], str]] = [
     ("tour", ("CSW-EXCLUDED-SERVICE",), "tour and intake paperwork"),
     ("mixed", ("CSW-MIXED-NOTE", "CSW-NONBILLABLE"), "chart review in a billed note"),
     ("untied", ("CSW-GOAL-TIE", "GEN-PLAN-GOAL-LINK"), "coffee and a walk, tied to nothing"),
-    ("short", ("SST-UNIT-HALF-DAY",), "150 minutes for a half-day"),
+    ("short", ("SST-UNIT-HALF-DAY",), "too few minutes for a three-hour half-day"),
 ]
 PLANT_INDEX = {name: i for i, (name, _, _) in enumerate(PLANTS)}
 #: which faults each kind of line may carry
@@ -366,7 +367,7 @@ class Grid:
         c["charge_override"] = np.full(len(planted), -1, dtype=np.int64)
         c["charge_override"][r] = OLD_FEE_CENTS * c["units"][r]
         c["sign"][rows("unsigned")] = -1
-        c["sign"][rows("late")] = 9
+        c["sign"][rows("late")] = LATE_NOTE_BUSINESS_DAYS
         r = rows("no_time")
         c["start"][r] = c["end"][r] = -1
         c["code"][rows("hq")] = H2017HOHQ
@@ -388,7 +389,7 @@ class Grid:
         c["place"][r], c["end"][r], c["units"][r] = TEXT, c["start"][r] + 10, 1
         c["place"][rows("drove")] = COMMUNITY
         r = rows("short")
-        c["end"][r] = c["start"][r] + 150
+        c["end"][r] = c["start"][r] + SHORT_HALF_DAY_MINUTES
         return planted
 
     # --- Arrow tables --------------------------------------------------------------------------

@@ -12,8 +12,12 @@ from caseledger.demo.plants import PlantError, Planting
 from caseledger.demo.staffing import active_on
 from caseledger.demo.text import aba as words
 
-#: a school-break intensive: 08:30 to 17:00, 510 minutes = 34 units of 97153
-INTENSIVE = (8 * 60 + 30, 17 * 60)
+#: a school-break intensive from 08:30, two units past the 97153 daily maximum (34 units, 510 min)
+_INTENSIVE_START = 8 * 60 + 30
+INTENSIVE = (
+    _INTENSIVE_START,
+    _INTENSIVE_START + pf.QUARTER_HOUR_MINUTES * (pf.ABA_DAILY_MAX["97153"] + 2),
+)
 
 
 def plant(p: Planting) -> None:

@@ -15,6 +15,7 @@ from caseledger.demo.context import NoteWriter, client_key, staff_key
 from caseledger.demo.model import Diagnosis, Encounter, Staff, clock
 from caseledger.demo.plants import PlantError, Planting
 from caseledger.demo.plants import texts as planted_text
+from caseledger.demo.plants.base import LATE_NOTE_BUSINESS_DAYS
 from caseledger.demo.staffing import active_on
 from caseledger.demo.text import cpr as cpr_words
 
@@ -345,12 +346,12 @@ def note_wrong_signer(p: Planting) -> None:
 def note_late(p: Planting) -> None:
     late = p.pick(_any_service, "a service line")
     p.take(late)
-    late.note_signed_on = add_business_days(late.date, 9)
+    late.note_signed_on = add_business_days(late.date, LATE_NOTE_BUSINESS_DAYS)
     p.record(
         "GEN-NOTE-LATE",
         "encounter",
         late.encounter_id,
-        f"signed {late.note_signed_on}, 9 business days after the service",
+        f"signed {late.note_signed_on}, {LATE_NOTE_BUSINESS_DAYS} business days after the service",
     )
 
 

@@ -13,6 +13,7 @@ from caseledger.demo.clients import Episode
 from caseledger.demo.context import NoteWriter, client_key, staff_key
 from caseledger.demo.model import Encounter, OtherService, Staff
 from caseledger.demo.plants import PlantError, Planting
+from caseledger.demo.plants.base import SHORT_HALF_DAY_MINUTES
 from caseledger.demo.programs.sst import PLACES, SESSION_START
 from caseledger.demo.staffing import active_on, add_direct_care
 from caseledger.demo.text import sst as words
@@ -336,13 +337,13 @@ def half_day(p: Planting) -> None:
     if e is None:
         raise PlantError("no community practice half-day left")
     p.take(e)
-    p.retime(e, e.start_minute, e.start_minute + 150)
+    p.retime(e, e.start_minute, e.start_minute + SHORT_HALF_DAY_MINUTES)
     # GEN-UNITS-EXCEED-TIME leaves SST's half-day unit to this rule (rules/units.py)
     p.record(
         "SST-UNIT-HALF-DAY",
         "encounter",
         e.encounter_id,
-        "150 minutes documented for one three-hour half-day",
+        f"{SHORT_HALF_DAY_MINUTES} minutes documented for one three-hour half-day",
     )
 
 

@@ -12,6 +12,7 @@ from caseledger.demo.context import NoteWriter, client_key, staff_key
 from caseledger.demo.model import Contact, Encounter, Goal, MissedAppointment, clock
 from caseledger.demo.plants import PlantError, Planting
 from caseledger.demo.plants import texts as planted_text
+from caseledger.demo.plants.base import LATE_FOLLOWUP_HOURS
 from caseledger.demo.programs.sud import CSW, goal_summary
 from caseledger.demo.text import fill
 from caseledger.demo.text import sud as words
@@ -187,19 +188,19 @@ def meeting_units(p: Planting) -> None:
 
 def followup(p: Planting) -> None:
     """CSW-MISSED-FOLLOWUP: two unexcused no-shows for community support, one never followed
-    up, one followed up only after 60 hours."""
+    up, one followed up only well after 48 hours."""
     ctx = p.ctx
     for late in (False, True):
         missed, contact = _no_show(p)
         if late:
-            contact.at = missed.scheduled_at + dt.timedelta(hours=60)
+            contact.at = missed.scheduled_at + dt.timedelta(hours=LATE_FOLLOWUP_HOURS)
             contact.note = "Called client about the missed session; left a voicemail."
             ctx.data.contacts.append(contact)
             p.record(
                 "CSW-MISSED-FOLLOWUP",
                 "missed_appointment",
                 missed.missed_id,
-                "first contact effort 60 hours after the missed session",
+                f"first contact effort {LATE_FOLLOWUP_HOURS} hours after the missed session",
             )
         else:
             p.record(
