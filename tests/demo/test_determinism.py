@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from caseledger.demo import DemoOptions, generate
@@ -34,3 +37,14 @@ def test_clean_is_the_same_agency_without_the_plants(
     ids = {e["encounter_id"] for e in small_clean.tables["encounters"]}
     # plants change records in place or add new ones; they never drop a clean encounter
     assert ids <= {e["encounter_id"] for e in small_planted.tables["encounters"]}
+
+
+def test_no_dependence_on_the_interpreter_hash_seed(small_planted: Built, tmp_path: Path) -> None:
+    """Set and dict orders of strings change with PYTHONHASHSEED; the files must not."""
+    code = (
+        "import sys; from pathlib import Path; from caseledger.demo import DemoOptions, generate; "
+        "generate(Path(sys.argv[1]), DemoOptions(clients=40, months=3))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env)
+    assert _files(tmp_path) == _files(small_planted.folder)
