@@ -54,10 +54,10 @@ def main() -> None:
     runs.append((f"{args.encounters:,} encounters ({args.format})",
                  BULK.format(folder=str(bulk), n=args.encounters, fmt=args.format)))  # fmt: skip
     print(f"{'run':32}{'encounters':>12}{'all rows':>12}{'planted':>9}{'wall s':>9}"
-          f"{'enc/s':>11}{'peak MiB':>10}")  # fmt: skip
+          f"{'rows/s':>11}{'peak MiB':>10}")  # fmt: skip
     for name, code in runs:
         m = in_child(code)
-        rate = m["encounters"] / m["wall_s"]
+        rate = m["rows"] / m["wall_s"]
         counts = f"{m['encounters']:>12,}{m['rows']:>12,}{m['planted']:>9,}"
         speed = f"{m['wall_s']:>9.1f}{rate:>11,.0f}{m['peak_rss_mib']:>10.0f}"
         print(f"{name:32}{counts}{speed}", flush=True)
