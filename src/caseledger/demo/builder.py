@@ -11,7 +11,7 @@ from caseledger.demo.agency import build_agency, build_certifications
 from caseledger.demo.clients import build_caseload
 from caseledger.demo.context import Context
 from caseledger.demo.identities import Identities
-from caseledger.demo.model import Agencyset
+from caseledger.demo.model import AgencyRecords
 from caseledger.demo.options import DemoOptions, Ids, stream
 from caseledger.demo.planning import Planner
 from caseledger.demo.plants.base import Planted
@@ -24,7 +24,7 @@ from caseledger.demo.staffing import build_roster
 @dataclass
 class Demo:
     options: DemoOptions
-    data: Agencyset
+    data: AgencyRecords
     planted: list[Planted] = field(default_factory=list)
 
 
@@ -36,7 +36,7 @@ def build(options: DemoOptions) -> Demo:
     sizing = Sizing.for_clients(options.clients)
     roster = build_roster(ids, who, stream(options.seed, "staff"), period, sizing)
     caseload = build_caseload(ids, who, stream(options.seed, "clients"), period, sizing)
-    data = Agencyset(
+    data = AgencyRecords(
         agency=agency,
         certifications=build_certifications(period),
         staff=roster.staff,

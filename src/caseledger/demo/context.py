@@ -20,7 +20,7 @@ from caseledger.demo.calendar import (
 )
 from caseledger.demo.clients import Caseload, Episode
 from caseledger.demo.model import (
-    Agencyset,
+    AgencyRecords,
     Authorization,
     Client,
     Contact,
@@ -77,7 +77,7 @@ def staff_key(staff_id: str) -> str:
 class Context:
     options: DemoOptions
     ids: Ids
-    data: Agencyset
+    data: AgencyRecords
     roster: Roster
     caseload: Caseload
     book: Book = field(default_factory=Book)

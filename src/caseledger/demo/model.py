@@ -306,7 +306,7 @@ def rows(table: str, records: Iterable[object]) -> list[dict[str, cells.Value]]:
 
 
 @dataclass
-class Agencyset:
+class AgencyRecords:
     """Every record of the demo agency, table by table."""
 
     agency: Agency

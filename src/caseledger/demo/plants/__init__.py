@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import random
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from caseledger.demo.clients import Episode
 from caseledger.demo.context import Context, client_key, staff_key
 from caseledger.demo.model import Encounter, Staff, clock
 from caseledger.demo.plants.base import Planted
@@ -116,17 +114,6 @@ class Planting:
             return e
         raise PlantError(f"no candidate for {what}; try more --clients or --months")
 
-    def episode(self, client_id: str, program: str, day: dt.date) -> Episode:
-        for ep in self.ctx.caseload.episodes:
-            same = ep.client.client_id == client_id and ep.program == program
-            if (
-                same
-                and ep.enrollment.start_date <= day
-                and (ep.enrollment.end_date is None or day <= ep.enrollment.end_date)
-            ):
-                return ep
-        raise PlantError(f"no {program} episode of {client_id} on {day}")
-
     # --- changing encounters -------------------------------------------------------------------
 
     def copy_encounter(self, e: Encounter, **changes: object) -> Encounter:
@@ -158,9 +145,6 @@ class Planting:
         e.start_time, e.end_time = clock(start), clock(end)
         self.hold(e)
 
-    def can_book(self, who: list[str], day: dt.date, start: int, end: int) -> bool:
-        return all(self.ctx.book.free(w, day, start, end) for w in who)
-
     def reassign(self, e: Encounter, staff: Staff) -> None:
         """Hands ``e`` to ``staff`` (who signs the note), keeping its time."""
         book = self.ctx.book
@@ -187,7 +171,3 @@ class Planting:
         general.agency_certification(self)
         for module in (sst, cpr, sud, aba, general):
             module.plant(self)
-
-    @property
-    def random(self) -> random.Random:
-        return self.rng
