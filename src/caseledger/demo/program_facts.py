@@ -98,7 +98,7 @@ CSW_VAGUE_TERMS = ("accompanied", "advocated", "assisted")
 
 #: seed 003, code history: 0372T deleted on this date.
 CODE_0372T_DELETED = dt.date(2019, 1, 1)
-#: seed 003: "Code deleted, see 97153, 97154, 97155, 97156, 97157, 97158, 0373T".
+#: seed 003, code history: the codes that replace 0372T.
 CODE_0372T_REPLACEMENTS = ("97153", "97154", "97155", "97156", "97157", "97158", "0373T")
 #: seed 003: 0372T is untimed, one unit per session.
 UNTIMED_MAX_UNITS = 1
