@@ -33,7 +33,7 @@ import ibis.expr.types as ir
 
 from caseledger.facts.policy_frames import OPEN_END
 from caseledger.notes import NoteAnalysis, NoteAnalyzer, Section, Words, default_analyzer
-from caseledger.policy import ActivityKind
+from caseledger.policy import ActivityKind, PolicyLookupError
 from caseledger.rules.common import is_billable, line_amount
 from caseledger.rules.context import NoteContext, RuleContext
 from caseledger.rules.registry import note_rule
@@ -322,7 +322,10 @@ def discharge_heading(ctx: NoteContext) -> Iterable[dict[str, Any]]:
     for line in csw_lines(ctx):
         if line.activity != "initial_discharge_planning":
             continue
-        heading = ctx.policy.find_param(CSW_PROGRAM, "discharge_heading", line.date)
+        try:
+            heading = ctx.policy.find_param(CSW_PROGRAM, "discharge_heading", line.date)
+        except PolicyLookupError:  # a pack that drops the heading drops the rule with it
+            return
         if heading is None or line.analysis.starts_with(str(heading.value)):
             continue
         yield line.finding(f'"{heading.value}"; it starts {opening(line.text)}')
