@@ -63,11 +63,24 @@ def program(policy: Policy) -> str:
     return str(pack_model(policy).program or PACK)
 
 
-def half_day_lines(
-    ctx: RuleContext, *, billable_only: bool = True, with_terms: bool = True
-) -> ir.Table:
-    """SST half-day lines, with the fee-schedule terms of their date (``svc_`` columns) unless
-    ``with_terms`` is false.
+#: The encounter columns the SST rules read (the rest, notes included, stay unread).
+LINE_COLUMNS = (
+    "encounter_id",
+    "client_id",
+    "staff_id",
+    "service_code",
+    "modifier_key",
+    "date",
+    "start_time",
+    "activity",
+    "units",
+    "charge",
+    "minutes",
+)
+
+
+def half_day_lines(ctx: RuleContext, *, billable_only: bool = True) -> ir.Table:
+    """SST half-day lines (the :data:`LINE_COLUMNS` of them).
 
     A half-day line is one billed with a code that the SST pack schedules in timed units (the
     three-hour half-day; transportation has no unit), on a date that code is in force. Only
@@ -87,25 +100,20 @@ def half_day_lines(
             enc.date <= periods._h_end,
         ],
     )
-    return ctx.with_service(enc) if with_terms else enc
+    return enc.select(*LINE_COLUMNS)
 
 
-def sst_lines(ctx: RuleContext, *, billable_only: bool = True) -> ir.Table:
-    """The SST half-day lines narrowed to what the SST rules read: ``encounter_id``,
-    ``client_id``, ``staff_id``, ``date``, ``start_time``, ``activity``, and ``_units`` (the
-    half-days claimed), ``_rate`` (the fee-schedule rate) and ``_amount`` (the line's dollars)."""
-    lines = half_day_lines(ctx, billable_only=billable_only)
-    return lines.select(
-        "encounter_id",
-        "client_id",
-        "staff_id",
-        "date",
-        "start_time",
-        "activity",
-        _units=_units(lines),
-        _rate=lines.svc_rate,
-        _amount=line_amount(lines),
-    )
+def priced(ctx: RuleContext, lines: ir.Table) -> ir.Table:
+    """``lines`` (with the :data:`LINE_COLUMNS`) and ``_units`` (the half-days claimed),
+    ``_rate`` (the fee-schedule rate on the date) and ``_amount`` (the line's dollars)."""
+    t = ctx.with_service(lines)
+    return t.select(*lines.columns, _units=_units(t), _rate=t.svc_rate, _amount=line_amount(t))
+
+
+def sst_lines(ctx: RuleContext) -> ir.Table:
+    """Billable SST half-day lines, priced (see :func:`priced`). Every SST rule builds this same
+    expression, so an engine that shares common subqueries reads the lines once."""
+    return priced(ctx, half_day_lines(ctx))
 
 
 def missing_elements(
@@ -155,13 +163,10 @@ def _units(t: ir.Table) -> ir.FloatingValue:
     return claimed_units(t).fill_null(1.0)
 
 
-def _running_half_days(ctx: RuleContext) -> ir.Table:
-    """Billable half-day lines with ``_units`` and ``_used``: the client's half-days up to and
-    including the line, over the whole history, in date, start time and encounter order."""
+def _client_totals(ctx: RuleContext) -> ir.Table:
+    """Per client: ``_used``, every billable half-day ever, and ``_last``, the latest one."""
     lines = sst_lines(ctx)
-    order = [lines.date, lines.start_time.fill_null(_NO_TIME), lines.encounter_id]
-    window = ibis.window(group_by=lines.client_id, order_by=order, preceding=None, following=0)
-    return lines.mutate(_used=lines._units.sum().over(window))
+    return lines.group_by("client_id").aggregate(_used=lines._units.sum(), _last=lines.date.max())
 
 
 @rule(
@@ -171,11 +176,27 @@ def _running_half_days(ctx: RuleContext) -> ir.Table:
 )
 def lifetime_cap(ctx: RuleContext) -> ir.Table:
     """SST is limited to 26 half-day sessions per lifetime (seed 000_970f1571fa3cbd2e.txt,
-    Service limitations). Every billable half-day of the client counts, in date order, whoever
-    provided it. A line is flagged when it takes the client past the maximum in force on its date;
-    ``value`` is the first half-day on the line beyond the maximum (a two-unit line holding the
-    26th and 27th is the 27th) and the amount is the units beyond the maximum at the rate."""
-    lines = ctx.with_param(_running_half_days(ctx), PACK, "lifetime_half_days", as_="_cap")
+    Service limitations). Every billable half-day of the client counts, in date, start time and
+    encounter order, whoever provided it. A line is flagged when it takes the client past the
+    maximum in force on its date; ``value`` is the first half-day on the line beyond the maximum
+    (a two-unit line holding the 26th and 27th is the 27th) and the amount is the units beyond
+    the maximum at the rate (or that share of the charge when no rate is known).
+
+    The running count is only taken for clients whose whole history exceeds the smallest
+    maximum any version of the pack sets; nobody else can be over."""
+    caps = ctx.param(PACK, "lifetime_half_days")
+    smallest = caps.aggregate(_smallest=caps.num.min())
+    totals = _client_totals(ctx)
+    over_some = totals.cross_join(smallest)
+    over_some = over_some.filter(over_some._used > over_some._smallest).select(
+        _o_client=over_some.client_id
+    )
+    lines = sst_lines(ctx)
+    lines = lines.semi_join(over_some, lines.client_id == over_some._o_client)
+    order = [lines.date, lines.start_time.fill_null(_NO_TIME), lines.encounter_id]
+    window = ibis.window(group_by=lines.client_id, order_by=order, preceding=None, following=0)
+    lines = lines.mutate(_used=lines._units.sum().over(window))
+    lines = ctx.with_param(lines, PACK, "lifetime_half_days", as_="_cap")
     over = lines.filter((lines._units > 0) & (lines._used > lines._cap))
     before = over._used - over._units
     units_over = ibis.least(over._units, over._used - over._cap)
@@ -201,8 +222,7 @@ def lifetime_near(ctx: RuleContext) -> ir.Table:
     Service limitations): after the client's latest billable half-day, no more than the pack's
     ``near_cap_remaining`` half-days are left, and the client is not past the maximum (that is
     SST-LIFETIME-CAP's). Dated on the latest service; both numbers are those in force then."""
-    lines = sst_lines(ctx)
-    totals = lines.group_by("client_id").aggregate(_used=lines._units.sum(), _last=lines.date.max())
+    totals = _client_totals(ctx)
     totals = ctx.with_param(totals, PACK, "lifetime_half_days", on="_last", as_="_cap")
     totals = ctx.with_param(totals, PACK, "near_cap_remaining", on="_last", as_="_near")
     left = totals._cap - totals._used
@@ -340,7 +360,7 @@ def curriculum(ctx: RuleContext) -> ir.Table:
     ``has_sst_curriculum`` is not true, dated on its first billable half-day on a date the pack
     requires the curriculum; ``value`` counts those half-day lines."""
     terms = ctx.derived("sst_agency_terms", agency_terms)
-    lines = half_day_lines(ctx, with_terms=False).select("client_id", "date")
+    lines = half_day_lines(ctx).select("client_id", "date")
     lines = lines.join(terms, [lines.date >= terms.start, lines.date <= terms.end])
     lines = lines.filter(lines.required)
     per_client = lines.group_by("client_id").aggregate(_first=lines.date.min(), _n=lines.count())

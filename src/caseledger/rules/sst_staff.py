@@ -150,12 +150,21 @@ def _qhip_on(ctx: RuleContext, t: ir.Table, staff: str, on: str, *, qhip: bool) 
     return t.semi_join(q, preds) if qhip else t.anti_join(q, preds)
 
 
-def direct_care_lines(ctx: RuleContext) -> ir.Table:
-    """Billable SST half-day lines (narrowed, see ``sst_lines``) whose rendering staff is known
-    and not a QHIP that day."""
+def direct_care_days(ctx: RuleContext) -> ir.Table:
+    """Each day (``staff_id``, ``date``) a known staff member who is not a QHIP that day renders
+    billable SST half-days. The staff checks are made once per such day, not once per line."""
+    lines = half_day_lines(ctx)
+    days = lines.filter(lines.staff_id.notnull()).select("staff_id", "date").distinct()
+    return _qhip_on(ctx, days, "staff_id", "date", qhip=False)
+
+
+def _lines_on(ctx: RuleContext, days: ir.Table, *extra: str) -> ir.Table:
+    """The billable SST lines (priced) rendered by ``staff_id`` on ``date`` of each of ``days``,
+    with the ``extra`` columns of their day."""
+    d = days.select(_f_staff=days.staff_id, _f_date=days.date, **{c: days[c] for c in extra})
     lines = sst_lines(ctx)
-    lines = lines.filter(lines.staff_id.notnull())
-    return _qhip_on(ctx, lines, "staff_id", "date", qhip=False)
+    joined = lines.join(d, [lines.staff_id == d._f_staff, lines.date == d._f_date])
+    return joined.select(*lines.columns, *extra)
 
 
 def _with_staff(ctx: RuleContext, lines: ir.Table, **columns: str) -> ir.Table:
@@ -213,10 +222,7 @@ def supervisor_qhip(ctx: RuleContext) -> ir.Table:
     is a QHIP that day, whose education is one the pack accepts (bachelor's or higher) and whose
     degree field (compared without case) is one of the pack's. Reported once per worker, on the
     first such day, with the reason."""
-    lines = half_day_lines(ctx, with_terms=False)
-    lines = _qhip_on(ctx, lines.filter(lines.staff_id.notnull()), "staff_id", "date", qhip=False)
-    days = lines.select("staff_id", "date").distinct()
-    days = _with_staff(ctx, days, _sup="supervisor_id")
+    days = _with_staff(ctx, direct_care_days(ctx), _sup="supervisor_id")
     no_sup = days.filter(days._sup.isnull())
     has_sup = days.filter(days._sup.notnull())
     not_qhip = _qhip_on(ctx, has_sup, "_sup", "date", qhip=False)
@@ -281,7 +287,7 @@ def supervision_ratio(ctx: RuleContext) -> ir.Table:
     no hire date, from their first SST service) and are not QHIPs that day. The count can only
     rise on a hire date, so those are the dates examined. Reported once per supervisor, on the
     first date the maximum in force is exceeded, with that date's count."""
-    lines = half_day_lines(ctx, billable_only=False, with_terms=False)
+    lines = half_day_lines(ctx, billable_only=False)
     workers = lines.group_by("staff_id").aggregate(_first=lines.date.min())
     s = ctx.t("staff").view()
     staff = s.filter(s.supervisor_id.notnull()).select(
@@ -348,11 +354,14 @@ def direct_care_education(ctx: RuleContext) -> ir.Table:
     000_970f1571fa3cbd2e.txt, Provider requirements, direct care): the rendering worker's
     ``education`` must be one of the levels the pack's direct-care role accepts on the date of
     service. An unrecorded education is not shown to meet it."""
-    lines = _with_staff(ctx, direct_care_lines(ctx), _edu="education")
+    days = _with_staff(ctx, direct_care_days(ctx), _edu="education")
     levels = _staff_terms(ctx, DIRECT_CARE, "education")
-    found = lines.anti_join(levels, [lines._edu == levels.item, *_in_force(lines, "date", levels)])
-    detail = ibis.ifelse(found._edu.isnull(), "not recorded", "recorded as " + found._edu)
-    return _line_finding(found, detail=detail)
+    bad = days.anti_join(levels, [days._edu == levels.item, *_in_force(days, "date", levels)])
+    bad = bad.mutate(
+        _detail=ibis.ifelse(bad._edu.isnull(), "not recorded", "recorded as " + bad._edu)
+    )
+    found = _lines_on(ctx, bad, "_detail")
+    return _line_finding(found, detail=found._detail)
 
 
 @rule(
@@ -370,16 +379,16 @@ def primary_skills(ctx: RuleContext) -> ir.Table:
     lists completed on or before the date of service. A waived topic does not count: the pack
     allows no waiver for SST."""
     due = _training_terms(ctx, PRIMARY_SKILLS, "due")
-    lines = _with_staff(ctx, direct_care_lines(ctx), _hire="hire_date")
-    lines = lines.join(due, _in_force(lines, "date", due)).select(
-        *lines.columns, _due=due.num, _unit=due.item
+    days = _with_staff(ctx, direct_care_days(ctx), _hire="hire_date")
+    days = days.join(due, _in_force(days, "date", due)).select(
+        *days.columns, _due=due.num, _unit=due.item
     )
     past = ibis.cases(
-        (lines._hire.isnull(), True),
-        (lines._unit == "days", lines.date.delta(lines._hire, unit="day") > lines._due),
-        else_=months_past(lines._hire, lines.date, lines._due),
+        (days._hire.isnull(), True),
+        (days._unit == "days", days.date.delta(days._hire, unit="day") > days._due),
+        else_=months_past(days._hire, days.date, days._due),
     )
-    lines = lines.filter(past)
+    days = days.filter(past)
 
     # Each required topic's first completion, and per period the day the last one was done.
     topics = _training_terms(ctx, PRIMARY_SKILLS, "topic")
@@ -390,23 +399,23 @@ def primary_skills(ctx: RuleContext) -> ir.Table:
         _t_staff=first.staff_id, _t_done=first._done, _t_start=topics.start, _t_end=topics.end
     )
     need = topics.group_by(["start", "end"]).aggregate(_need=topics.count())
-    lines = lines.join(need, _in_force(lines, "date", need)).select(*lines.columns, "_need")
+    days = days.join(need, _in_force(days, "date", need)).select(*days.columns, "_need")
     summary = done.group_by(["_t_staff", "_t_start", "_t_end"]).aggregate(
         _n=done.count(), _all=done._t_done.max()
     )
-    lines = lines.left_join(
+    days = days.left_join(
         summary,
         [
-            lines.staff_id == summary._t_staff,
-            lines.date >= summary._t_start,
-            lines.date <= summary._t_end,
+            days.staff_id == summary._t_staff,
+            days.date >= summary._t_start,
+            days.date <= summary._t_end,
         ],
-    ).select(*lines.columns, "_n", "_all")
-    short = lines.filter(
-        lines._n.isnull() | (lines._n < lines._need) | (lines._all > lines.date)
-    ).select(*lines.columns)
+    ).select(*days.columns, "_n", "_all")
+    short = days.filter(days._n.isnull() | (days._n < days._need) | (days._all > days.date)).select(
+        *days.columns
+    )
 
-    # Only for the lines found short: how many topics were done by their date.
+    # Only for the days found short: how many topics were done by their date.
     d = done.view()
     counted = short.left_join(
         d,
@@ -417,16 +426,14 @@ def primary_skills(ctx: RuleContext) -> ir.Table:
             d._t_done <= short.date,
         ],
     )
-    per_line = counted.group_by(short.columns).aggregate(_have=counted._t_done.count())
-    due_text = per_line._due.cast("int64").cast("string") + ibis.ifelse(
-        per_line._unit == "days", " days", " months"
+    per_day = counted.group_by(short.columns).aggregate(_have=counted._t_done.count())
+    per_day = per_day.mutate(
+        _missing=per_day._need - per_day._have,
+        _detail=per_day._due.cast("int64").cast("string")
+        + ibis.ifelse(per_day._unit == "days", " days", " months"),
     )
-    return _line_finding(
-        per_line,
-        value=per_line._need - per_line._have,
-        limit=per_line._need,
-        detail=due_text,
-    )
+    found = _lines_on(ctx, per_day, "_missing", "_need", "_detail")
+    return _line_finding(found, value=found._missing, limit=found._need, detail=found._detail)
 
 
 @rule(
@@ -445,18 +452,14 @@ def annual_ce(ctx: RuleContext) -> ir.Table:
     employment year or later, from the pack's ``starts_after``): a service in the third year
     needs the hours in the second, and so on. Hours count in the year they were completed. With
     no hire date the employment years are unknown and the line is not checked."""
-    lines = _with_staff(ctx, direct_care_lines(ctx), _hire="hire_date")
-    lines = lines.filter(lines._hire.notnull())
+    days = _with_staff(ctx, direct_care_days(ctx), _hire="hire_date")
+    days = days.filter(days._hire.notnull())
     hours = _training_terms(ctx, CONTINUING_EDUCATION, "hours_per_year")
-    lines = lines.join(hours, _in_force(lines, "date", hours)).select(
-        *lines.columns, _min=hours.num
-    )
+    days = days.join(hours, _in_force(days, "date", hours)).select(*days.columns, _min=hours.num)
     after = _training_terms(ctx, CONTINUING_EDUCATION, "starts_after")
-    lines = lines.join(after, _in_force(lines, "date", after)).select(
-        *lines.columns, _after=after.num
-    )
-    lines = lines.mutate(_year=employment_year(lines._hire, lines.date))
-    lines = lines.filter(lines._year - 1 >= lines._after)
+    days = days.join(after, _in_force(days, "date", after)).select(*days.columns, _after=after.num)
+    days = days.mutate(_year=employment_year(days._hire, days.date))
+    days = days.filter(days._year - 1 >= days._after)
 
     topics = _training_terms(ctx, CONTINUING_EDUCATION, "topic")
     tr = ctx.t("staff_trainings")
@@ -469,9 +472,10 @@ def annual_ce(ctx: RuleContext) -> ir.Table:
     per_year = tr.group_by([tr.staff_id.name("_y_staff"), "_t_year"]).aggregate(
         _hours=tr.hours.fill_null(0).sum()
     )
-    lines = lines.left_join(
+    days = days.left_join(
         per_year,
-        [lines.staff_id == per_year._y_staff, lines._year - 1 == per_year._t_year],
-    ).select(*lines.columns, _had=per_year._hours.fill_null(0))
-    found = lines.filter(lines._had < lines._min)
+        [days.staff_id == per_year._y_staff, days._year - 1 == per_year._t_year],
+    ).select(*days.columns, _had=per_year._hours.fill_null(0))
+    short = days.filter(days._had < days._min)
+    found = _lines_on(ctx, short, "_had", "_min")
     return _line_finding(found, value=found._had, limit=found._min)
