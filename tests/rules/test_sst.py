@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from caseledger.audit.engine import run_audit
+from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.engines import SparkEngine
-from tests.rules.scenario import D, Scenario, T
+from caseledger.policy import load_policy
+from tests.rules.scenario import AS_OF, D, Scenario, T
 
 CAP = "SST-LIFETIME-CAP"
 NEAR = "SST-LIFETIME-NEAR"
@@ -120,6 +124,24 @@ def test_units_come_from_documented_time_when_empty() -> None:
     assert _ids(found) == [line["encounter_id"]]
     # 360 minutes support two half-days at $69.00; one of them is beyond the cap
     assert found[0].amount_at_risk == Decimal("69.00")
+
+
+def test_a_raised_cap_applies_to_services_on_and_after_its_date(tmp_path: Path) -> None:
+    path = tmp_path / "acme-sst.yaml"
+    path.write_text(
+        'pack: acme-sst\nversion: "1"\nextends: sst\nparams:\n  lifetime_half_days:\n'
+        "    {value: 30, unit: half_days, cite: DHSS memo, from: 2025-01-01}\n"
+    )
+    policy = load_policy([path], environ={})
+    s = Scenario()
+    in_2024 = s.weekly("sst", 27, D(2024, 1, 3))[26]
+    in_2025 = s.weekly("sst", 4, D(2025, 1, 8))
+    result = run_audit(facts_from_dataset(s.dataset()), policy, as_of=AS_OF, only=[CAP])
+    # the 27th (2024, cap 26) is over; the 28th to 31st (2025, cap 30) only the 31st
+    assert [(f.subject_id, f.message.split(";")[1]) for f in result.findings] == [
+        (in_2024["encounter_id"], " the lifetime maximum is 26."),
+        (in_2025[3]["encounter_id"], " the lifetime maximum is 30."),
+    ]
 
 
 # ---------------------------------------------------------------- SST-LIFETIME-NEAR

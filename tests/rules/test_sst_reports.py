@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from caseledger.audit.engine import run_audit
+from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.engines import SparkEngine
-from tests.rules.scenario import D, Scenario
+from caseledger.policy import load_policy
+from tests.rules.scenario import AS_OF, D, Scenario
 
 MONTHLY = "SST-MONTHLY-REPORT"
 ELEMENTS = "SST-REPORT-ELEMENTS"
@@ -115,6 +119,22 @@ def test_december_is_due_at_the_end_of_january() -> None:
         )
     ]
     assert found[0].amount_at_risk == Decimal("69.00")
+
+
+def test_a_longer_deadline_applies_to_months_served_after_its_date(tmp_path: Path) -> None:
+    path = tmp_path / "acme-sst.yaml"
+    path.write_text(
+        'pack: acme-sst\nversion: "1"\nextends: sst\ndocuments:\n  monthly_report:\n'
+        "    label: Monthly progress report\n    table: progress_reports\n"
+        "    due: {value: 2, unit: months, cite: Agency contract, from: 2025-01-01}\n"
+    )
+    policy = load_policy([path], environ={})
+    s = Scenario()
+    s.encounter("sst", D(2024, 12, 4))
+    _january(s)
+    result = run_audit(facts_from_dataset(s.dataset()), policy, as_of=AS_OF, only=[MONTHLY])
+    # December keeps the one-month deadline; January's is now 2025-03-31, after the as-of date
+    assert [f.date for f in result.findings] == [D(2025, 1, 31)]
 
 
 def test_months_without_billable_sst_need_no_report() -> None:

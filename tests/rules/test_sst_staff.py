@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from caseledger.audit.engine import run_audit
+from caseledger.audit.findings import Finding
+from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.engines import SparkEngine
-from tests.rules.scenario import PRIMARY_SKILLS, D, Scenario
+from caseledger.policy import load_policy
+from tests.rules.scenario import AS_OF, PRIMARY_SKILLS, D, Scenario
 
 SUPERVISOR = "SST-SUPERVISOR-QHIP"
 RATIO = "SST-SUPERVISION-RATIO"
@@ -144,7 +149,7 @@ def test_exactly_twelve_supervisees_pass() -> None:
 
 def test_the_thirteenth_active_supervisee_is_reported_on_their_hire_date() -> None:
     s = Scenario()
-    _team(s, 14)
+    _team(s, 14)  # the 13th is hired on 2024-01-13, the 14th the day after
     found = s.findings(RATIO)
     assert len(found) == 1
     f = found[0]
@@ -336,6 +341,49 @@ def test_without_a_hire_date_continuing_education_is_not_checked() -> None:
     s.row("staff", staff_id="S-CE")["hire_date"] = None
     s.encounter("sst", D(2025, 1, 8), staff_id="S-CE")
     assert s.findings(CE) == []
+
+
+# ---------------------------------------------------------------- effective dating
+
+
+def _with_override(s: Scenario, tmp_path: Path, body: str, rule: str) -> list[Finding]:
+    """The findings of ``rule`` under the built-in packs plus an agency override of ``sst``."""
+    path = tmp_path / "acme-sst.yaml"
+    path.write_text('pack: acme-sst\nversion: "1"\nextends: sst\n' + body)
+    policy = load_policy([path], environ={})
+    result = run_audit(facts_from_dataset(s.dataset()), policy, as_of=AS_OF, only=[rule])
+    return [f for f in result.findings if f.rule == rule]
+
+
+def test_a_raised_supervision_maximum_applies_from_its_own_date(tmp_path: Path) -> None:
+    s = Scenario()
+    _team(s, 13)
+    staff = """staff:
+  qhip_supervisor:
+    label: QHIP in the supervisor role
+    max_supervisees: {{value: 13, cite: Agency waiver, from: {start}}}
+"""
+    assert _with_override(s, tmp_path, staff.format(start="2024-01-01"), RATIO) == []
+    found = _with_override(s, tmp_path, staff.format(start="2024-02-01"), RATIO)
+    assert [(f.date, f.message.split(";")[1]) for f in found] == [
+        (D(2024, 1, 13), " a QHIP may supervise at most 12.")
+    ]
+
+
+def test_a_shorter_primary_skills_deadline_applies_to_later_services(tmp_path: Path) -> None:
+    s = Scenario()
+    _worker(s, "S-NEW", hire_date=D(2024, 7, 8))
+    before = s.encounter("sst", D(2024, 12, 31), staff_id="S-NEW")
+    after = s.encounter("sst", D(2025, 1, 2), staff_id="S-NEW")
+    trainings = """trainings:
+  primary_skills:
+    label: Primary Skills
+    due: {value: 3, unit: months, cite: Agency policy, from: 2025-01-01}
+"""
+    found = _with_override(s, tmp_path, trainings, PRIMARY)
+    assert _ids(found) == [after["encounter_id"]]
+    assert before["encounter_id"] not in _ids(found)
+    assert "more than 3 months past the hire date" in found[0].message
 
 
 # ---------------------------------------------------------------- missing files and Spark
