@@ -10,8 +10,11 @@ from typing import Any
 from caseledger.audit.engine import run_audit
 from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.engines import SparkEngine
+from caseledger.facts.policy_frames import OPEN_END
 from caseledger.policy import load_policy
+from caseledger.rules.sst import pack_model, policy_periods
 from tests.rules.scenario import AS_OF, D, Scenario, T
+from tests.rules.scenario import policy as policy_of
 
 CAP = "SST-LIFETIME-CAP"
 NEAR = "SST-LIFETIME-NEAR"
@@ -35,6 +38,13 @@ def _other(s: Scenario, service: str = "socialization_skills_training", **kw: An
     }
     row.update(kw)
     s.add("other_services", **row)
+
+
+def test_policy_periods_split_a_pack_part_where_its_values_change() -> None:
+    policy = policy_of()
+    staff = pack_model(policy).staff
+    assert policy_periods(policy, staff) == [(D(2008, 1, 1), OPEN_END)]
+    assert policy_periods(policy) == []
 
 
 def test_the_clean_agency_has_no_findings_from_these_rules() -> None:

@@ -49,12 +49,15 @@ def policy_periods(policy: Policy, *parts: Any) -> list[tuple[dt.date, dt.date]]
                 if version.to is not None:
                     cuts.add(version.to + ONE_DAY)
     ordered = sorted(cuts)
+    if not ordered:
+        return []
     ends = [nxt - ONE_DAY for nxt in ordered[1:]] + [OPEN_END]
     return list(zip(ordered, ends, strict=True))
 
 
 def pack_model(policy: Policy) -> Any:
-    """The merged ``sst`` pack (only its dates are read here; values come through the policy)."""
+    """The merged ``sst`` pack. Rules read from it only which roles, groups and documents exist
+    and when their values change; the values themselves come through the policy's lookups."""
     return policy.packs[policy.pack_of(PACK)].pack
 
 
@@ -360,9 +363,9 @@ def curriculum(ctx: RuleContext) -> ir.Table:
     ``has_sst_curriculum`` is not true, dated on its first billable half-day on a date the pack
     requires the curriculum; ``value`` counts those half-day lines."""
     terms = ctx.derived("sst_agency_terms", agency_terms)
+    terms = terms.filter(terms.required)
     lines = half_day_lines(ctx).select("client_id", "date")
-    lines = lines.join(terms, [lines.date >= terms.start, lines.date <= terms.end])
-    lines = lines.filter(lines.required)
+    lines = lines.semi_join(terms, [lines.date >= terms.start, lines.date <= terms.end])
     per_client = lines.group_by("client_id").aggregate(_first=lines.date.min(), _n=lines.count())
     c = ctx.t("clients")
     clients = c.select(_c_client=c.client_id, _c_agency=c.agency_id)
