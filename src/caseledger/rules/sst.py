@@ -3,8 +3,8 @@ received elsewhere, the referral indicators and the agency's curriculum.
 
 Source: seed 000_970f1571fa3cbd2e.txt. The numbers (26 half-days, the early-warning margin, the
 names of similar services) are the ``sst`` pack's parameters, read in force on each date of
-service. The helpers here (the SST half-day lines, the periods over which a part of the pack holds
-still) are shared with ``sst_reports`` and ``sst_staff``.
+service. ``sst_reports`` and ``sst_staff`` use the functions defined here: the SST half-day
+lines, and the periods over which a part of the pack holds still.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ ONE_DAY = dt.timedelta(days=1)
 _NO_TIME = 24 * 60
 
 
-# ---------------------------------------------------------------------------- shared helpers
+# ---------------------------------------------------------------------------- shared functions
 
 
 def policy_periods(policy: Policy, *parts: Any) -> list[tuple[dt.date, dt.date]]:
