@@ -32,6 +32,8 @@ DIAGNOSES = {
 }
 #: a second diagnosis often recorded with a brain injury sequela
 SST_SECONDARY = "F07.81"
+#: CPR clients enrolled before the period and staying through it (one more than a PSR group holds)
+SETTLED_CPR_CLIENTS = 10
 #: the 2018-2019 adaptive behavior episode of the history cohort
 ABA_HISTORY = (dt.date(2018, 1, 8), dt.date(2019, 6, 28))
 #: most a clean SST client receives over a lifetime, well under the seed 000 cap of 26 and the
@@ -170,28 +172,36 @@ def build_caseload(
     days = (period.end - period.start).days
     aba_history_left = min(3, sizing.aba // 3)
     sud_seen = 0
+    cpr_seen = 0
     adults = 0
     sst_prior_service_left = 1
     for programs in plan:
         client = b.client(programs)
         client.client_id = ids.new("C", 4)
         b.out.clients.append(client)
-        # one adult in four is funded by DMH purchase of service, the rest by MO HealthNet
-        adults += "cpr" in programs or "sud" in programs
-        medicaid = adults % 4 != 1
+        # one CPR client in four, and one SUD-only client in four, is funded by DMH purchase of
+        # service; the rest by MO HealthNet
+        if "cpr" in programs:
+            medicaid = cpr_seen % 4 != 1
+        else:
+            adults += "sud" in programs
+            medicaid = adults % 4 != 1
         if not medicaid and "aba" not in programs:
             client.medicaid_id = ""
         funding = "mo_healthnet" if medicaid or "aba" in programs else "dmh_pos"
         end: dt.date | None
         if "cpr" in programs:
-            if rng.random() < 0.7:
+            # the first few are long-standing clients, so even a small agency has a full group
+            settled = cpr_seen < SETTLED_CPR_CLIENTS
+            cpr_seen += 1
+            if settled or rng.random() < 0.7:
                 start = period.start - dt.timedelta(days=rng.randint(60, 2000))
             else:
                 start = b.day_between(
                     period.start, period.start + dt.timedelta(days=days * 7 // 10)
                 )
             end = None
-            if rng.random() < 0.1:
+            if not settled and rng.random() < 0.1:
                 end = b.day_between(max(start, period.start) + dt.timedelta(days=60), period.end)
                 end = min(end, period.end)
             b.enroll(client, "cpr", start, end, funding)

@@ -223,7 +223,7 @@ def build_roster(
     b.credential(renewing, "lpc", switch, horizon)
     cpr.append(renewing)
     for _ in range(sizing.cpr_staff - len(cpr)):
-        hire = b.random_day(dt.date(2014, 1, 1), add_months(start, -14))
+        hire = b.random_day(add_months(start, -132), add_months(start, -14))
         cpr.append(b.cpr_professional(hire, rng.choice(("lpc", "lpc", "lcsw"))))
     for s in cpr:
         s.supervisor_id = director.staff_id
@@ -232,7 +232,7 @@ def build_roster(
     lead.supervisor_id = director.staff_id
     b.credential(lead, "lpc", dt.date(2011, 5, 1), horizon)
     for i in range(sizing.csw_staff):
-        hire = add_months(start, -1) if i == 0 else b.random_day(dt.date(2016, 1, 1), start)
+        hire = add_months(start, -1) if i == 0 else b.random_day(add_months(start, -108), start)
         if i != 0:
             hire = min(hire, add_months(start, -3))
         degree = rng.choice(("Psychology", "Human Services", "Sociology"))
@@ -242,7 +242,8 @@ def build_roster(
 
     qhips = []
     for i in range(sizing.qhips):
-        hire = b.random_day(dt.date(2013, 1, 1), dt.date(2019, 12, 31))
+        # on the job well before any SST history the demo writes
+        hire = b.random_day(add_months(start, -144), add_months(start, -60))
         level = "master" if i % 3 == 2 else "bachelor"
         q = b.person("qhip", hire, level, pf.QHIP_DEGREE_FIELDS[(i * 2 + 1) % 6])
         q.supervisor_id = director.staff_id
@@ -252,12 +253,12 @@ def build_roster(
     for i in range(sizing.direct_care_staff):
         end = None
         if i == 0:  # leaves half-way through the period; replaced by i == 1
-            hire = dt.date(2019, 4, 1)
+            hire = add_months(start, -69)
             end = add_months(start, max(1, period.months // 2))
         elif i == 1:
             hire = add_months(start, max(1, int(period.months * 0.4)))
         else:
-            hire = b.random_day(dt.date(2017, 1, 1), add_months(start, -16))
+            hire = b.random_day(add_months(start, -96), add_months(start, -16))
         education = rng.choice(("high_school", "high_school", "ged", "associate", "bachelor"))
         field_of_study = {"associate": "Human Services", "bachelor": "Communications"}
         dc = b.person("direct_care", hire, education, field_of_study.get(education), end)
@@ -269,7 +270,7 @@ def build_roster(
         hire = (
             dt.date(2015, 6, 1)
             if i == 0
-            else b.random_day(dt.date(2019, 3, 1), add_months(start, -6))
+            else b.random_day(add_months(start, -72), add_months(start, -6))
         )
         a = b.person("bcba", hire, "master", "Applied Behavior Analysis")
         a.supervisor_id = director.staff_id
@@ -280,7 +281,7 @@ def build_roster(
         if i < 2:  # technicians of the 2019 history, gone since
             hire, end = dt.date(2018, 6, 4), history_end
         else:
-            hire, end = b.random_day(dt.date(2021, 1, 1), add_months(start, -4)), None
+            hire, end = b.random_day(add_months(start, -48), add_months(start, -4)), None
         t = b.person("rbt", hire, rng.choice(("high_school", "bachelor")), None, end)
         if t.education == "bachelor":
             t.degree_field = "Psychology"

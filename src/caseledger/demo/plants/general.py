@@ -273,6 +273,12 @@ def staff_overlap(p: Planting) -> None:
         if e.staff_id in p.staff_used:
             continue
         start, length = e.start_minute + 10, 30
+        # the staff member's only other service in that half hour must be ``e`` itself
+        p.release(e)
+        alone = ctx.book.free(staff_key(e.staff_id), e.date, start, start + length)
+        p.hold(e)
+        if not alone:
+            continue
         for ep in cpr:
             other = ep.client.client_id
             if other == e.client_id or not ep.first <= e.date <= ep.last:

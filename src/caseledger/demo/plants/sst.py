@@ -446,7 +446,9 @@ def staff_rules(p: Planting) -> None:
             e.encounter_id,
             f"{w.staff_id} never completed the safety and welfare domain",
         )
-    w = worker(hire=dt.date(2021, 3, 1), supervisor_id=other.staff_id, continuing_education=False)
+    w = worker(
+        hire=add_months(period.start, -48), supervisor_id=other.staff_id, continuing_education=False
+    )
     for e in _hand_over(p, w, 2):
         p.record(
             "SST-ANNUAL-CE",

@@ -76,11 +76,15 @@ def standing_groups(ctx: Context, episodes: list[Episode]) -> list[StandingGroup
         for g in groups
     }
     for ep in pool:
-        if rng.random() < 0.15:  # some clients take no group
+        # some clients take no group, once every group has a few members
+        if rng.random() < 0.15 and all(len(g.members) >= 3 for g in groups):
             continue
         options = [g for g in groups if len(g.members) < seats[id(g)]]
         if options:
-            rng.choice(options).members.append(ep)
+            least = min(len(g.members) / seats[id(g)] for g in options)
+            rng.choice(
+                [g for g in options if len(g.members) / seats[id(g)] == least]
+            ).members.append(ep)
     return groups
 
 
