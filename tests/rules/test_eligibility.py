@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from caseledger.facts.engines import SparkEngine
-from tests.rules.scenario import D, Scenario
+from caseledger.facts.policy_frames import OPEN_END
+from caseledger.rules.eligibility import service_programs
+from tests.rules.scenario import D, Scenario, policy
 
 
 def ids(found: list) -> list[str]:  # type: ignore[type-arg]
@@ -72,6 +74,29 @@ def test_a_line_not_billed_and_an_unknown_code_are_not_enrollment_findings() -> 
     s.encounter("sst", billable=False)
     s.encounter("sst", service_code="XYZ")
     assert s.findings("GEN-ENROLLMENT") == []
+
+
+def test_each_code_belongs_to_its_program_over_its_periods() -> None:
+    rows = {(r["code"], r["start"]): r for r in service_programs(policy()).to_pylist()}
+    assert rows[("H2017", D(2009, 6, 3))] == {
+        "code": "H2017",
+        "program": "cpr",
+        "start": D(2009, 6, 3),
+        "end": OPEN_END,
+    }
+    assert rows[("0362T", D(2014, 7, 1))]["end"] == D(2018, 12, 31)
+    assert rows[("0362T", D(2019, 1, 1))]["program"] == "aba"
+    assert rows[("SST-TRANSPORT", D(2008, 1, 1))]["program"] == "sst"
+
+
+def test_a_known_code_under_unexpected_modifiers_is_still_checked() -> None:
+    s = Scenario()
+    s.remove("enrollments", client_id="C-CPR")
+    odd = s.encounter("cpr", modifiers=("GT", "HO"))
+    (f,) = s.findings("GEN-ENROLLMENT")
+    assert f.subject_id == odd["encounter_id"]
+    assert "CPR program" in f.message
+    assert f.amount_at_risk == Decimal("40.72")
 
 
 def test_without_enrollments_the_rule_cannot_be_checked() -> None:

@@ -9,7 +9,7 @@ import ibis.expr.types as ir
 
 from caseledger.rules.common import claimed_units, line_amount
 from caseledger.rules.context import RuleContext
-from caseledger.rules.eligibility import billable_services, open_end, open_start
+from caseledger.rules.eligibility import billed_lines, open_end, open_start
 from caseledger.rules.registry import rule
 
 SERVICE = "service"
@@ -46,6 +46,28 @@ def _covers(enc: ir.Table, a: ir.Table, kind: Any) -> list[Any]:
     ]
 
 
+def _codes_where(ctx: RuleContext, lines: ir.Table, wanted: Any) -> ir.Table:
+    """The lines whose code has a fee-schedule entry meeting ``wanted`` on the date of service
+    (under any modifiers), with the terms of their own entry (``svc_`` columns) added: a cheap
+    narrowing before the full terms are looked up."""
+    s = ctx.services
+    codes = s.filter(wanted(s)).select("code", "start", "end")
+    some = lines.semi_join(
+        codes,
+        [lines.service_code == codes.code, lines.date >= codes.start, lines.date <= codes.end],
+    )
+    return ctx.with_service(some)
+
+
+def _with_units(ctx: RuleContext, lines: ir.Table) -> ir.Table:
+    """``lines`` with ``x_units``, the units each claims; the fee schedule is looked up only for
+    the lines whose units are empty (their documented time says how many)."""
+    given = lines.filter(lines.units.notnull()).mutate(x_units=lines.units)
+    empty = ctx.with_service(lines.filter(lines.units.isnull()))
+    empty = empty.mutate(x_units=claimed_units(empty).fill_null(0.0))
+    return ibis.union(given, empty.select(*lines.columns, "x_units"), distinct=False)
+
+
 def _label(a_id: ir.StringValue, number: ir.StringValue) -> ir.StringValue:
     """``AU-1 (PA-1001)``: the authorization's id, with its payer number when there is one."""
     return a_id + ibis.cases((number.notnull(), " (" + number + ")"), else_="")
@@ -64,7 +86,7 @@ def auth_missing(ctx: RuleContext) -> ir.Table:
     authorized (ABI Provider Manual, Prior authorization), SST included (seed
     000_970f1571fa3cbd2e.txt, Service description). Transportation, authorized on its own form,
     is SST-TRANSPORT-PA's concern."""
-    enc = billable_services(ctx)
+    enc = _codes_where(ctx, billed_lines(ctx), lambda s: s.prior_auth & (s.auth_kind == SERVICE))
     need = enc.filter(enc.svc_prior_auth.fill_null(False) & (enc.svc_auth_kind == SERVICE))
     a = _authorizations(ctx)
     out = need.anti_join(a, _covers(need, a, SERVICE))
@@ -93,24 +115,40 @@ def auth_exceeded(ctx: RuleContext) -> ir.Table:
     code and date (the earliest-starting, if several do). Lines are counted in date and time
     order; each line that takes the running total past the authorized units is flagged, with the
     units beyond the limit at the fee-schedule rate (or the line's charge per unit) at risk."""
-    enc = billable_services(ctx)
-    enc = enc.mutate(x_units=claimed_units(enc).fill_null(0.0))
+    lines = billed_lines(ctx)
+    keep = [*lines.columns, "x_auth", "x_units"]
     a = _authorizations(ctx)
     on_file = a.select(n_id=a.a_id)
-    named = enc.semi_join(on_file, enc.authorization_id == on_file.n_id)
-    named = named.mutate(x_auth=named.authorization_id)
-    lines = enc.view()
-    unnamed = lines.anti_join(on_file, lines.authorization_id == on_file.n_id)
+    named = lines.semi_join(on_file, lines.authorization_id == on_file.n_id)
+    named = _with_units(ctx, named.mutate(x_auth=named.authorization_id)).select(*keep)
+    others = lines.view()
+    unnamed = others.anti_join(on_file, others.authorization_id == on_file.n_id)
+    # only lines of a client holding an authorization for their code can draw on one
+    held = _authorizations(ctx).view()
+    unnamed = unnamed.semi_join(
+        held,
+        [
+            unnamed.client_id == held.a_client_id,
+            (held.a_code == unnamed.service_code) | held.a_code.isnull(),
+        ],
+    )
+    unnamed = ctx.with_service(unnamed)
     cand = _authorizations(ctx)
     matched = unnamed.join(cand, _covers(unnamed, cand, unnamed.svc_auth_kind.fill_null(SERVICE)))
     first = ibis.row_number().over(
         group_by=matched.encounter_id, order_by=[matched.a_start, matched.a_id]
     )
-    matched = matched.mutate(x_n=first)
-    matched = matched.filter(matched["x_n"] == 0).select(*unnamed.columns, x_auth=matched.a_id)
+    matched = matched.mutate(x_n=first, x_auth=matched.a_id)
+    matched = matched.filter(matched["x_n"] == 0)
+    matched = matched.mutate(x_units=claimed_units(matched).fill_null(0.0)).select(*keep)
     counted = ibis.union(named, matched, distinct=False)
+    # only the authorizations whose lines add up to more than they allow need the running count
     limits = _authorizations(ctx).filter(ibis._.a_units.notnull())
-    drawn = counted.join(limits, counted.x_auth == limits.a_id)
+    totals = counted.group_by(t_auth=counted.x_auth).aggregate(t_units=counted.x_units.sum())
+    overdrawn = limits.join(totals, limits.a_id == totals.t_auth)
+    overdrawn = overdrawn.filter(overdrawn.t_units > overdrawn.a_units)
+    lines_of = counted.view()
+    drawn = lines_of.join(overdrawn, lines_of.x_auth == overdrawn.a_id)
     running = drawn.x_units.sum().over(
         ibis.cumulative_window(
             group_by=drawn.x_auth,
@@ -118,7 +156,7 @@ def auth_exceeded(ctx: RuleContext) -> ir.Table:
         )
     )
     drawn = drawn.mutate(x_total=running)
-    over = drawn.filter(drawn.x_total > drawn.a_units)
+    over = ctx.with_service(drawn.filter(drawn.x_total > drawn.a_units))
     excess = over.x_total - ibis.greatest(over.x_total - over.x_units, over.a_units.cast("float64"))
     per_unit = ibis.cases(
         (over.svc_rate.notnull(), over.svc_rate),
@@ -146,10 +184,18 @@ def auth_mismatch(ctx: RuleContext) -> ir.Table:
     """The authorization named on a line must be on file and be for the line's client, its
     service code and a period that includes the date of service; otherwise the payer finds that
     the authorization does not apply to the service (X12 CARC 284)."""
-    enc = billable_services(ctx)
+    enc = billed_lines(ctx)
     enc = enc.filter(enc.authorization_id.notnull())
     a = _authorizations(ctx)
     j = enc.left_join(a, enc.authorization_id == a.a_id)
+    other_client = j.a_client_id != j.client_id
+    other_code = j.a_code.notnull() & (j.a_code != j.service_code)
+    outside = (j.date < j.a_start) | (j.date > j.a_end)
+    # the kind a line needs is in its fee-schedule terms: look them up only for the suspects
+    suspects = j.filter(
+        j.a_id.isnull() | other_client | other_code | outside | (j.a_kind != SERVICE)
+    )
+    j = ctx.with_service(suspects)
     kind = j.svc_auth_kind.fill_null(SERVICE)
     start, end = j.a_start_date.cast("string"), j.a_end_date.cast("string")
     period = ibis.cases(
@@ -211,8 +257,10 @@ def sst_transport(ctx: RuleContext) -> ir.Table:
     000_970f1571fa3cbd2e.txt, Service description). The transportation lines are those whose
     fee-schedule terms ask for a transportation authorization; the other-means test applies while
     the sst parameter ``transport_only_without_other_means`` is true."""
-    enc = billable_services(ctx)
-    rides = enc.filter((enc.svc_program == "sst") & (enc.svc_auth_kind == TRANSPORTATION))
+    lines = billed_lines(ctx)
+    lines = lines.filter(lines.program == "sst")
+    rides = _codes_where(ctx, lines, lambda s: s.auth_kind == TRANSPORTATION)
+    rides = rides.filter(rides.svc_auth_kind == TRANSPORTATION)
     a = _authorizations(ctx)
     covered = rides.semi_join(a, _covers(rides, a, TRANSPORTATION))
     covered = covered.select(cov_id=covered.encounter_id)

@@ -9,7 +9,7 @@ import ibis.expr.types as ir
 
 from caseledger.rules.common import line_amount
 from caseledger.rules.context import RuleContext
-from caseledger.rules.eligibility import billable_services
+from caseledger.rules.eligibility import billed_lines
 from caseledger.rules.registry import rule
 
 #: a Monday, before any date of service, from which weeks are counted
@@ -44,8 +44,8 @@ def business_days_between(start: ir.DateValue, end: ir.DateValue) -> ir.IntegerV
 def note_missing(ctx: RuleContext) -> ir.Table:
     """Every billed service needs its progress note (13 CSR 70-3.030, adequate documentation);
     a note must stand on its own (seed 002_d22e9ccf443e9ae2.txt, Tips for things to do)."""
-    enc = billable_services(ctx)
-    out = enc.filter(~has_text(enc.note_text))
+    enc = billed_lines(ctx)
+    out = ctx.with_service(enc.filter(~has_text(enc.note_text)))
     return out.select(
         subject_id=out.encounter_id,
         client_id=out.client_id,
@@ -61,8 +61,15 @@ def note_unsigned(ctx: RuleContext) -> ir.Table:
     person's supervisor (9 CSR 30-4.035 amendment: professionals' signatures carry the date).
     Only written notes are checked: a missing note is GEN-NOTE-MISSING's finding. A signer is
     compared with the rendering staff only when the line names one."""
-    enc = billable_services(ctx)
-    enc = enc.filter(has_text(enc.note_text))
+    enc = billed_lines(ctx)
+    enc = enc.filter(
+        has_text(enc.note_text)
+        & (
+            enc.note_signed_by.isnull()
+            | enc.note_signed_on.isnull()
+            | (enc.note_signed_by != enc.staff_id)
+        )
+    )
     staff = ctx.t("staff")
     bosses = staff.select(b_staff_id=staff.staff_id, b_supervisor_id=staff.supervisor_id)
     j = enc.left_join(bosses, enc.staff_id == bosses.b_staff_id)
@@ -82,7 +89,7 @@ def note_unsigned(ctx: RuleContext) -> ir.Table:
         + signer
         + ", who is neither the rendering staff member nor their supervisor.",
     )
-    out = j.mutate(x_detail=detail).filter(unsigned | undated | stranger)
+    out = ctx.with_service(j.mutate(x_detail=detail).filter(unsigned | undated | stranger))
     return out.select(
         subject_id=out.encounter_id,
         client_id=out.client_id,
@@ -101,7 +108,7 @@ def note_late(ctx: RuleContext) -> ir.Table:
     Only the signing date is known, so a time frame in hours is read as whole days (72 hours:
     signed no later than three days after the date of service). Business days are Monday to
     Friday; holidays are not known to the policy and count as business days."""
-    enc = billable_services(ctx)
+    enc = billed_lines(ctx)
     enc = enc.filter(enc.note_signed_on.notnull() & (enc.note_signed_on > enc.date))
     p = ctx.param("mo_healthnet", "note_signature_deadline")
     p = p.select(d_start=p.start, d_end=p.end, d_num=p.num, d_unit=p.unit)
@@ -119,7 +126,7 @@ def note_late(ctx: RuleContext) -> ir.Table:
         else_=ibis.null("int64"),
     )
     j = j.mutate(x_elapsed=elapsed, x_allowed=allowed)
-    out = j.filter(j.x_elapsed > j.x_allowed)
+    out = ctx.with_service(j.filter(j.x_elapsed > j.x_allowed))
     limit_text = out.d_num.cast("int64").cast("string") + " " + out.d_unit.replace("_", " ")
     unit_text = ibis.cases((out.d_unit == "business_days", " business days"), else_=" days")
     detail = (

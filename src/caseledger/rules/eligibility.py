@@ -9,13 +9,14 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from caseledger.facts.policy_frames import OPEN_END
-from caseledger.policy import Policy
+from caseledger.policy import Policy, ServiceDef
 from caseledger.rules.common import is_billable, line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
 
 #: the day before any date of service, for periods whose start is not known
 OPEN_START = dt.date(1, 1, 1)
+ONE_DAY = dt.timedelta(days=1)
 
 REQUIRED_CERTIFICATIONS = pa.schema(
     [
@@ -27,11 +28,47 @@ REQUIRED_CERTIFICATIONS = pa.schema(
 )
 
 
-def billable_services(ctx: RuleContext) -> ir.Table:
-    """Billable encounters with the fee-schedule terms of their date (``svc_`` columns), for
-    codes the fee schedule knows (an unknown code is GEN-CODE-UNKNOWN's finding)."""
-    enc = ctx.with_service(ctx.t("encounters"))
-    return enc.filter(is_billable(enc) & enc.svc_program.notnull())
+SERVICE_PROGRAMS = pa.schema(
+    [
+        ("code", pa.string()),
+        ("program", pa.string()),
+        ("start", pa.date32()),
+        ("end", pa.date32()),
+    ]
+)
+
+
+def service_programs(policy: Policy) -> pa.Table:
+    """The program of each billing code, one row per code and period over which its fee-schedule
+    entries do not change. A code belongs to the program of its fee-schedule entries whatever
+    its modifiers (were two programs to share a code, the first pack's would be taken)."""
+    by_code: dict[str, list[ServiceDef]] = {}
+    for d in policy.service_timeline():
+        by_code.setdefault(d.code, []).append(d)
+    rows = []
+    for code, defs in by_code.items():
+        cuts = sorted({d.start for d in defs} | {d.end + ONE_DAY for d in defs if d.end})
+        for i, start in enumerate(cuts):
+            end = cuts[i + 1] - ONE_DAY if i + 1 < len(cuts) else OPEN_END
+            live = [d for d in defs if d.start <= start and (d.end is None or start <= d.end)]
+            if live and live[0].program:
+                rows.append({"code": code, "program": live[0].program, "start": start, "end": end})
+    return pa.Table.from_pylist(rows, schema=SERVICE_PROGRAMS)
+
+
+def billed_lines(ctx: RuleContext) -> ir.Table:
+    """The billable encounters whose code the fee schedule knows on the date of service, with
+    the code's ``program`` (an unknown code is GEN-CODE-UNKNOWN's or GEN-CODE-NOT-EFFECTIVE's
+    finding). Only the small code table is joined; rules add the full fee-schedule terms
+    (``RuleContext.with_service``) to the few lines they flag, or to the lines that need them."""
+    enc = ctx.t("encounters")
+    enc = enc.filter(is_billable(enc))
+    codes = ctx.derived("service_programs", service_programs)
+    joined = enc.join(
+        codes,
+        [enc.service_code == codes.code, enc.date >= codes.start, enc.date <= codes.end],
+    )
+    return joined.select(*enc.columns, program=joined.program)
 
 
 def open_end(column: ir.DateValue) -> ir.DateValue:
@@ -74,28 +111,29 @@ def required_certifications(policy: Policy) -> pa.Table:
     needs=("encounters", "enrollments"),
 )
 def enrollment(ctx: RuleContext) -> ir.Table:
-    """A service is billed to the program that covers its code, so the client must be enrolled in
-    that program on the date of service: SST serves clients referred to the DHSS program (seed
-    000_970f1571fa3cbd2e.txt, Referral indicators), CPR consumers of a certified program (seed
-    001_31c59ab3e9157d03.txt), community support clients of a DMH program (seed
-    002_d22e9ccf443e9ae2.txt, 9 CSR 30-3.110 (11))."""
-    enc = billable_services(ctx)
+    """A service is billed to the program whose fee schedule holds its code (whatever the
+    modifiers), so the client must be enrolled in that program on the date of service: SST serves
+    clients referred to the DHSS program (seed 000_970f1571fa3cbd2e.txt, Referral indicators),
+    CPR consumers of a certified program (seed 001_31c59ab3e9157d03.txt), community support
+    clients of a DMH program (seed 002_d22e9ccf443e9ae2.txt, 9 CSR 30-3.110 (11))."""
+    enc = billed_lines(ctx)
     en = ctx.t("enrollments")
     out = enc.anti_join(
         en,
         [
             enc.client_id == en.client_id,
-            enc.svc_program == en.program,
+            enc.program == en.program,
             enc.date >= en.start_date,
             enc.date <= open_end(en.end_date),
         ],
     )
+    out = ctx.with_service(out)
     return out.select(
         subject_id=out.encounter_id,
         client_id=out.client_id,
         staff_id=out.staff_id,
         date=out.date,
-        detail=out.svc_program.upper(),
+        detail=out.program.upper(),
         amount=line_amount(out),
     )
 
@@ -114,12 +152,12 @@ def agency_certification(ctx: RuleContext) -> ir.Table:
     001_31c59ab3e9157d03.txt, Qualified Provider agency), SUD a DMH-certified program (seed
     002_d22e9ccf443e9ae2.txt). The client's agency is the one billing."""
     required = ctx.derived("required_certifications", required_certifications)
-    enc = billable_services(ctx)
+    enc = billed_lines(ctx)
     clients = ctx.t("clients")
     who = clients.select(c_client_id=clients.client_id, agency_id=clients.agency_id)
     enc = enc.join(who, enc.client_id == who.c_client_id)
     # the few (agency, program, day) combinations, not the encounters, are checked
-    days = enc.select("agency_id", program=enc.svc_program, day=enc.date).distinct()
+    days = enc.select("agency_id", "program", day=enc.date).distinct()
     needed = days.join(
         required,
         [days.program == required.program, days.day >= required.start, days.day <= required.end],
@@ -142,10 +180,11 @@ def agency_certification(ctx: RuleContext) -> ir.Table:
         lacking,
         [
             lines.agency_id == lacking.m_agency_id,
-            lines.svc_program == lacking.m_program,
+            lines.program == lacking.m_program,
             lines.date == lacking.m_day,
         ],
     )
+    out = ctx.with_service(out)
     return out.select(
         subject_id=out.encounter_id,
         client_id=out.client_id,

@@ -15,7 +15,7 @@ from caseledger.policy import DocumentDef, Policy
 from caseledger.rules.common import line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.documentation import has_text
-from caseledger.rules.eligibility import billable_services, open_end, open_start
+from caseledger.rules.eligibility import billed_lines, open_end, open_start
 from caseledger.rules.registry import rule
 
 ONE_DAY = dt.timedelta(days=1)
@@ -32,25 +32,26 @@ def plan_missing(ctx: RuleContext) -> ir.Table:
     000_970f1571fa3cbd2e.txt, Service product), the individual rehabilitation plan (seed
     002_d22e9ccf443e9ae2.txt, 9 CSR 30-3.110 (11)), the treatment plan (9 CSR 30-4.035). A plan
     without a start date is in effect from the day it is signed."""
-    enc = billable_services(ctx)
+    enc = billed_lines(ctx)
     p = ctx.t("plans")
     signed = p.filter(p.signed_by.notnull() & p.signed_on.notnull())
     out = enc.anti_join(
         signed,
         [
             enc.client_id == signed.client_id,
-            enc.svc_program == signed.program,
+            enc.program == signed.program,
             enc.date >= signed.signed_on,
             enc.date >= signed.start_date.fill_null(signed.signed_on),
             enc.date <= open_end(signed.end_date),
         ],
     )
+    out = ctx.with_service(out)
     return out.select(
         subject_id=out.encounter_id,
         client_id=out.client_id,
         staff_id=out.staff_id,
         date=out.date,
-        detail=out.svc_program.upper(),
+        detail=out.program.upper(),
         amount=line_amount(out),
     )
 
@@ -93,11 +94,12 @@ def diagnosis(ctx: RuleContext) -> ir.Table:
         x_billable=codes.billable.fill_null(False),
     )
     good = dx.filter(dx.x_billable)
-    enc = billable_services(ctx)
+    enc = billed_lines(ctx)
     lacking = enc.anti_join(
         good,
         [enc.client_id == good.x_client_id, enc.date >= good.x_start, enc.date <= good.x_end],
     )
+    lacking = ctx.with_service(lacking)
     per_client = lacking.group_by(f_client_id=lacking.client_id).aggregate(
         f_date=lacking.date.min(),
         f_count=lacking.count(),
