@@ -39,3 +39,14 @@ def claimed_units(enc: ir.Table) -> ir.FloatingValue:
 def line_amount(enc: ir.Table) -> ir.FloatingValue:
     """The dollars on the line: its charge, or the fee-schedule rate times the units claimed."""
     return enc.charge.fill_null(enc.svc_rate * claimed_units(enc))
+
+
+def trimmed(text: ir.StringValue) -> ir.StringValue:
+    """``text`` without surrounding white space. (Not Ibis's ``strip()``: on Spark its trim set
+    reaches SQL as literal letters, so it also strips ``f`` and ``v`` from the ends.)"""
+    return text.re_replace(r"^\s+|\s+$", "")
+
+
+def has_text(text: ir.StringValue) -> ir.BooleanValue:
+    """The cell holds something other than white space."""
+    return text.notnull() & text.re_search(r"\S").fill_null(False)

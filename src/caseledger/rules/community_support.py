@@ -12,7 +12,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from caseledger.rules.common import claimed_units, is_billable, line_amount
+from caseledger.rules.common import claimed_units, has_text, is_billable, line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
 
@@ -134,7 +134,7 @@ def meeting_units(ctx: RuleContext) -> ir.Table:
     lines = lines.filter(lines.meeting_id.notnull())
     lines = lines.mutate(units_claimed=claimed_units(lines))
     lines = ctx.with_param(lines, PROGRAM, "plan_meeting_max_units", as_="cap")
-    documented = lines.unusual_circumstances.fill_null("").strip().length() > 0
+    documented = has_text(lines.unusual_circumstances)
     meeting = ibis.window(group_by=[lines.client_id, lines.meeting_id])
     lines = lines.mutate(
         excused=ibis.cases((documented, 1), else_=0).max().over(meeting),

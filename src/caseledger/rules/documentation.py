@@ -7,19 +7,13 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
-from caseledger.rules.common import line_amount
+from caseledger.rules.common import has_text, line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.eligibility import billed_lines
 from caseledger.rules.registry import rule
 
 #: a Monday, before any date of service, from which weeks are counted
 MONDAY = dt.date(1900, 1, 1)
-
-
-def has_text(column: ir.StringValue) -> ir.BooleanValue:
-    """The cell holds something other than white space. (A regular expression rather than
-    ``strip()``: Ibis's trim on Spark also strips the letters ``f`` and ``v``.)"""
-    return column.notnull() & column.re_search(r"\S").fill_null(False)
 
 
 def weekdays_through(day: ir.DateValue) -> ir.IntegerValue:

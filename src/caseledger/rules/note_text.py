@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 from caseledger.facts.policy_frames import OPEN_END
 from caseledger.notes import NoteAnalysis, NoteAnalyzer, Section, Words, default_analyzer
 from caseledger.policy import ActivityKind, PolicyLookupError
-from caseledger.rules.common import is_billable, line_amount
+from caseledger.rules.common import has_text, is_billable, line_amount
 from caseledger.rules.context import NoteContext, RuleContext
 from caseledger.rules.registry import note_rule
 
@@ -93,7 +93,7 @@ def lines_expr(ctx: NoteContext) -> ir.Table:
     the plans in force for the client and program; only community support lines and lines with
     such a plan."""
     enc = ctx.t("encounters")
-    enc = enc.filter(is_billable(enc) & (enc.note_text.strip().length() > 0))
+    enc = enc.filter(is_billable(enc) & has_text(enc.note_text))
     priced = RuleContext(ctx.facts, ctx.policy_tables, ctx.as_of, ctx.policy).with_service(enc)
     lines = priced.select(
         "encounter_id",

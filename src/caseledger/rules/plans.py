@@ -12,9 +12,8 @@ import ibis.expr.types as ir
 from caseledger.facts import icd10
 from caseledger.facts.policy_frames import OPEN_END
 from caseledger.policy import DocumentDef, Policy
-from caseledger.rules.common import line_amount
+from caseledger.rules.common import has_text, line_amount
 from caseledger.rules.context import RuleContext
-from caseledger.rules.documentation import has_text
 from caseledger.rules.eligibility import billed_lines, open_end, open_start
 from caseledger.rules.registry import rule
 

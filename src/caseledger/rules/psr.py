@@ -21,7 +21,7 @@ import pyarrow as pa
 from caseledger.facts.policy_frames import OPEN_END
 from caseledger.policy import Policy
 from caseledger.policy.walk import iter_timelines
-from caseledger.rules.common import is_billable, line_amount
+from caseledger.rules.common import is_billable, line_amount, trimmed
 from caseledger.rules.context import RuleContext
 from caseledger.rules.groups import group_lines, oversized_groups
 from caseledger.rules.registry import rule
@@ -219,7 +219,7 @@ def training_gaps(ctx: RuleContext, group: str, staff: ir.Table) -> ir.Table:
     rules_ = ctx.derived("psr_training_rules", training_rules)
     topics = rules_.filter(rules_.group == group)
     tr = ctx.t("staff_trainings")
-    note = tr.waiver_note.fill_null("").strip()
+    note = trimmed(tr.waiver_note.fill_null(""))
     waived = tr.waived.fill_null(False) & (note.length() > 0)
     tr = tr.mutate(t_waived=waived)
     tr = tr.filter(tr.completed_on.notnull() | tr.t_waived)
@@ -359,7 +359,7 @@ def staff_license(ctx: RuleContext) -> ir.Table:
         r_kind=req.kind,
         r_state=req.state,
     )
-    state = creds.state.fill_null("").strip().upper()
+    state = trimmed(creds.state.fill_null("")).upper()
     matched = creds.join(
         r,
         [

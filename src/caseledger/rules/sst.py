@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from caseledger.facts.policy_frames import OPEN_END
 from caseledger.policy.walk import iter_timelines
-from caseledger.rules.common import claimed_units, is_billable, line_amount
+from caseledger.rules.common import claimed_units, has_text, is_billable, line_amount, trimmed
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
 
@@ -131,7 +131,7 @@ def missing_elements(
         if value.type().is_boolean():
             missing = ~value.fill_null(False)
         else:
-            missing = value.isnull() | (value.cast("string").strip() == "")
+            missing = value.isnull() | ~has_text(value.cast("string"))
         count = count + missing.cast("int64")
         labels = labels + ibis.ifelse(missing, "; " + label, "")
     return count, labels.substr(2)
@@ -260,11 +260,11 @@ def similar_service(ctx: RuleContext) -> ir.Table:
     names = similar.select(
         _p_start=similar.start, _p_end=similar.end, _p_item=similar["items"].unnest()
     )
-    names = names.mutate(_p_item=names._p_item.strip().lower())
+    names = names.mutate(_p_item=trimmed(names._p_item).lower())
     o = ctx.t("other_services")
     other = o.select(
         _o_client=o.client_id,
-        _o_service=o.service.strip().lower(),
+        _o_service=trimmed(o.service).lower(),
         _o_through=o.provided_through,
         _o_start=o.start_date,
         _o_end=o.end_date,
@@ -282,7 +282,7 @@ def similar_service(ctx: RuleContext) -> ir.Table:
         names,
         [hit._o_service == names._p_item, hit.date >= names._p_start, hit.date <= names._p_end],
     )
-    hit = hit.mutate(_through=hit._o_through.strip())
+    hit = hit.mutate(_through=trimmed(hit._o_through))
     per_line = hit.group_by(["encounter_id", "client_id", "staff_id", "date"]).aggregate(
         _through=hit._through.min(), _amount=hit._amount.max()
     )

@@ -23,6 +23,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from caseledger.facts.policy_frames import OPEN_END
+from caseledger.rules.common import trimmed
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
 from caseledger.rules.sst import (
@@ -230,7 +231,7 @@ def supervisor_qhip(ctx: RuleContext) -> ir.Table:
     s = ctx.t("staff").view()
     sup = s.select(_s_id=s.staff_id, _s_edu=s.education, _s_field=s.degree_field)
     qhip = qhip.left_join(sup, qhip._sup == sup._s_id).select(*qhip.columns, "_s_edu", "_s_field")
-    field = qhip._s_field.strip().lower()
+    field = trimmed(qhip._s_field).lower()
     qhip = qhip.mutate(_field=field.re_replace(r"\s+", " "))
     levels = _staff_terms(ctx, SUPERVISOR, "education")
     fields = _staff_terms(ctx, SUPERVISOR, "degree_fields")
@@ -250,7 +251,7 @@ def supervisor_qhip(ctx: RuleContext) -> ir.Table:
     ]
     for bad in (bad_level, bad_field):
         recorded = bad._s_edu.fill_null("no recorded education") + ibis.ifelse(
-            bad._s_field.isnull(), "", " in " + bad._s_field.strip()
+            bad._s_field.isnull(), "", " in " + trimmed(bad._s_field)
         )
         why = (
             "their supervisor "
