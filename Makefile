@@ -1,5 +1,5 @@
 # caseledger — two commands on a fresh machine:
-#   make run    set up, generate the demo agency, load it into the SQLite store, report
+#   make run    set up, generate the demo agency, load it into the SQLite store, audit it
 #   make test   set up (incl. PostgreSQL and Chromium from Debian packages), lint, type-check, test
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -27,6 +27,13 @@ run: setup
 	$(BIN)/caseledger demo generate $(DEMO_DIR) --force
 	$(BIN)/caseledger --db $(DB) import $(DEMO_DIR)
 	$(BIN)/caseledger --db $(DB) summary
+	@# The demo agency carries planted violations, so findings are expected: --fail-on none.
+	@as_of=$$($(BIN)/python -c "import json,sys; print(json.load(open(sys.argv[1]))['as_of'])" \
+		$(DEMO_DIR)/demo.json) && \
+	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none \
+		--format html --output var/audit.html && \
+	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none --show 0
+	@echo "The full report, with charts: var/audit.html"
 
 lint: setup
 	$(BIN)/ruff check src tests bench scripts

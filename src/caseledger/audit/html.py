@@ -98,7 +98,7 @@ def render_html(result: AuditResult, *, title: str = "caseledger audit") -> str:
 <div class="card"><b class="error">{sev["error"]}</b>errors</div>
 <div class="card"><b class="warning">{sev["warning"]}</b>warnings</div>
 <div class="card"><b class="info">{sev["info"]}</b>info</div>
-<div class="card"><b>${summary["amount_at_risk"]}</b>at risk</div>
+<div class="card"><b>${Decimal(summary["amount_at_risk"]):,}</b>at risk</div>
 <div class="card"><b>{summary["suppressed"]}</b>suppressed</div>
 </div>
 <h2>Charts</h2><div class="charts">{"".join(charts)}</div>

@@ -75,6 +75,12 @@ def print_table(result: AuditResult, console: Console, *, limit: int | None = 20
         )
     console.print(by_rule)
     shown: Sequence[Finding] = result.findings if limit is None else result.findings[:limit]
+    if not shown:
+        console.print(
+            f"{len(result.findings)} findings: use --show N to list them here, or --format json, "
+            "csv or html with --output."
+        )
+        return
     table = Table(title="Findings", title_justify="left", show_lines=False)
     for name in ("severity", "rule", "subject", "date", "message", "at risk", "citation"):
         table.add_column(name, overflow="fold")

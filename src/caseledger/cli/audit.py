@@ -97,6 +97,9 @@ def audit_command(
     actor: str | None = typer.Option(
         None, "--as", metavar="USER", help="Who runs the audit (access log)."
     ),
+    show: int = typer.Option(
+        100, "--show", metavar="N", help="Findings to list in the terminal table (0: summary only)."
+    ),
 ) -> None:
     """Check every service against the program rules and report what is wrong, why, with the rule's
     citation and the dollars at risk.
@@ -134,7 +137,7 @@ def audit_command(
         facts.engine.close()
     if store or state(ctx).db_option or os.environ.get(ENV_DB):
         _suppress(ctx, result)
-    _emit(result, fmt, output, source)
+    _emit(result, fmt, output, source, show)
     if fail_on != "none" and any(
         not f.suppressed and SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on]
         for f in result.findings
@@ -179,7 +182,7 @@ def _suppress(ctx: typer.Context, result: AuditResult) -> None:
         apply_suppressions(result, active(uow))
 
 
-def _emit(result: AuditResult, fmt: str, output: Path | None, as_of_source: str) -> None:
+def _emit(result: AuditResult, fmt: str, output: Path | None, as_of_source: str, show: int) -> None:
     if fmt == "table":
         if output is not None:
             from rich.console import Console
@@ -187,7 +190,7 @@ def _emit(result: AuditResult, fmt: str, output: Path | None, as_of_source: str)
             with output.open("w", encoding="utf-8") as out:
                 print_table(result, Console(file=out, width=160), limit=None)
         else:
-            print_table(result, console)
+            print_table(result, console, limit=max(show, 0))
             if as_of_source != "--as-of":
                 console.print(f"Deadlines judged as of {result.as_of} ({as_of_source}).")
         return
