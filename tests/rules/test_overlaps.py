@@ -147,8 +147,11 @@ def test_exact_copies_unbilled_lines_and_lines_without_times_are_not_overlaps() 
     s.encounter("cpr", staff_id="S-QHIP", billable=False)
     s.encounter("cpr", staff_id="S-QHIP", start_time=None, end_time=None)
     s.encounter("cpr", staff_id="S-QHIP", start_time=T(10, 20), end_time=T(10, 10))
+    # copies without a rendering staff member are copies all the same
+    s.encounter("cpr", D(2025, 1, 9), staff_id=None)
+    s.encounter("cpr", D(2025, 1, 9), staff_id=None)
     assert s.findings(CLIENT) == []
-    assert _ids(s.findings(DUPLICATE)) == ["E2"]
+    assert _ids(s.findings(DUPLICATE)) == ["E2", "E7"]
 
 
 # ---------------------------------------------------------------- GEN-STAFF-OVERLAP

@@ -9,12 +9,30 @@ MHD and POS codes and rates). HQ is the HCPCS Level II modifier for a group sett
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
-from caseledger.rules.common import is_billable, line_amount
+from caseledger.facts.policy_frames import OPEN_END, services_frame
+from caseledger.facts.schema import FUNDING
+from caseledger.rules.common import line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
+from caseledger.rules.units import billed_lines
+
+if TYPE_CHECKING:
+    from caseledger.policy import Policy
+
+REFUSED_SCHEMA = pa.schema(
+    [
+        ("key", pa.string()),
+        ("start", pa.date32()),
+        ("program", pa.string()),
+        ("funding", pa.string()),
+    ]
+)
 
 #: How the dataset's funding streams read in a message.
 FUNDING_LABELS = {
@@ -46,6 +64,17 @@ def _services(ctx: RuleContext) -> ir.Table:
     )
 
 
+def _first_per_line(
+    t: ir.Table, expected: ir.StringValue, before: tuple[str, ...] = ()
+) -> ir.Table:
+    """One row per encounter of ``t`` (a few flagged lines joined to candidate services), with
+    ``_expected``: the first candidate by name, null when there is none."""
+    t = t.mutate(_expected=expected)
+    order = [*(t[c] for c in before), t._expected]
+    first = ibis.row_number().over(group_by=t.encounter_id, order_by=order)
+    return t.mutate(_n=first).filter(ibis._["_n"] == 0)
+
+
 def _in_force_codes(ctx: RuleContext, enc: ir.Table) -> ir.Table:
     """Lines whose code is in force on their date: the others are GEN-CODE-UNKNOWN's or
     GEN-CODE-NOT-EFFECTIVE's to report."""
@@ -68,18 +97,18 @@ def modifier_mismatch(ctx: RuleContext) -> ir.Table:
     Codes that are unknown or not in force on the date are left to GEN-CODE-UNKNOWN and
     GEN-CODE-NOT-EFFECTIVE. The message names the service to bill instead when the code has one
     of the right kind in force on the date."""
-    enc = ctx.t("encounters")
-    enc = _in_force_codes(ctx, enc.filter(is_billable(enc)))
-    lines = ctx.with_service(enc)
+    lines = billed_lines(ctx)
     in_group = lines.group_id.notnull()
     unknown = lines.svc_key.isnull()
     flagged = lines.filter(unknown | (lines.svc_is_group != in_group)).mutate(
         _group=in_group, _unknown=unknown
     )
+    flagged = _in_force_codes(ctx, flagged)
 
-    # The service of the right kind (group or individual) for the same code on the same date.
+    # The service of the right kind (group or individual) for the same code on the same date
+    # (the lines are few here; each is kept once, with the first such service by name).
     svc = _services(ctx)
-    cand = flagged.join(
+    cand = flagged.left_join(
         svc,
         [
             flagged.service_code == svc._s_code,
@@ -88,10 +117,7 @@ def modifier_mismatch(ctx: RuleContext) -> ir.Table:
             flagged._group == svc._s_is_group,
         ],
     )
-    expected = cand.group_by(_eid=cand.encounter_id).aggregate(
-        _expected=billed_as(cand._s_code, cand._s_mods).min()
-    )
-    out = flagged.left_join(expected, flagged.encounter_id == expected._eid)
+    out = _first_per_line(cand, billed_as(cand._s_code, cand._s_mods))
 
     line = billed_as(out.service_code, out.modifier_key)
     shown = ibis.cases((out.modifier_key == "", line + " with no modifier"), else_=line)
@@ -121,6 +147,19 @@ def modifier_mismatch(ctx: RuleContext) -> ir.Table:
     )
 
 
+def funding_refused(policy: Policy) -> pa.Table:
+    """Each fee-schedule period of a service that names its funding streams, once for every
+    stream of the dataset contract it does not take (the same periods as ``policy_services``)."""
+    rows = [
+        {"key": r["key"], "start": r["start"], "program": r["program"], "funding": stream}
+        for r in services_frame(policy).to_pylist()
+        if r["funding"] and r["program"]
+        for stream in FUNDING
+        if stream not in r["funding"]
+    ]
+    return pa.Table.from_pylist(rows, schema=REFUSED_SCHEMA)
+
+
 def _funding_text(value: ir.StringValue) -> ir.StringValue:
     for name, label in FUNDING_LABELS.items():
         value = value.replace(name, label)
@@ -134,36 +173,38 @@ def funding_code(ctx: RuleContext) -> ir.Table:
     each CPR service an MHD code (H2017 HO, H2017 HO HQ: MO HealthNet clients) and a POS code
     (H2017P, H2017S: DMH purchase of service clients); the pack's ``funding`` lists say which
     streams each service takes (a service without the list takes any)."""
-    enc = ctx.t("encounters")
-    lines = ctx.with_service(enc.filter(is_billable(enc)))
-    lines = lines.filter(lines.svc_funding.notnull() & lines.svc_program.notnull())
+    refused = ctx.derived("funding_refused", funding_refused)
     e = ctx.t("enrollments")
-    enr = e.filter(e.funding.notnull()).select(
-        _client=e.client_id,
-        _program=e.program,
-        _from=e.start_date,
-        _to=e.end_date,
-        _funding=e.funding,
+    enr = e.filter(e.funding.notnull())
+    pairs = enr.join(
+        refused, [enr.program == refused.program, enr.funding == refused.funding]
+    ).select(
+        _client=enr.client_id,
+        _from=enr.start_date,
+        _to=enr.end_date.fill_null(ibis.literal(OPEN_END, type="date")),
+        _funding=enr.funding,
+        _key=refused.key,
+        _start=refused.start,
     )
-    joined = lines.join(
-        enr,
+    # Made distinct so that an engine joins the lines to these few pairs, not to every
+    # enrollment first.
+    pairs = pairs.distinct()
+    lines = billed_lines(ctx)
+    lines = lines.filter(lines.svc_funding.notnull())
+    wrong = lines.join(
+        pairs,
         [
-            lines.client_id == enr._client,
-            lines.svc_program == enr._program,
-            lines.date >= enr._from,
-            enr._to.isnull() | (lines.date <= enr._to),
+            lines.client_id == pairs._client,
+            lines.svc_key == pairs._key,
+            lines.svc_start == pairs._start,
+            lines.date >= pairs._from,
+            lines.date <= pairs._to,
         ],
     )
-    wrong = joined.filter(~joined.svc_funding.contains(joined._funding))
-    # One finding per line even if two enrollments of the program overlap.
-    first = ibis.row_number().over(
-        group_by=wrong.encounter_id, order_by=[wrong._from, wrong._funding]
-    )
-    wrong = wrong.mutate(_n=first).filter(ibis._["_n"] == 0)
-
-    # The code of the same program and kind that the client's funding stream is billed under.
+    # The code of the same program and kind that the client's funding stream is billed under;
+    # one finding per line even if two enrollments of the program overlap.
     svc = _services(ctx)
-    cand = wrong.join(
+    cand = wrong.left_join(
         svc,
         [
             wrong.svc_program == svc._s_program,
@@ -173,10 +214,7 @@ def funding_code(ctx: RuleContext) -> ir.Table:
             svc._s_funding.contains(wrong._funding),
         ],
     )
-    expected = cand.group_by(_eid=cand.encounter_id).aggregate(
-        _expected=billed_as(cand._s_code, cand._s_mods).min()
-    )
-    out = wrong.left_join(expected, wrong.encounter_id == expected._eid)
+    out = _first_per_line(cand, billed_as(cand._s_code, cand._s_mods), before=("_from", "_funding"))
     text = (
         billed_as(out.service_code, out.modifier_key)
         + " is billed only for "

@@ -6,7 +6,8 @@ not after its start, occupies no time (GEN-TIME-MISSING and the unit rules repor
 
 Overlaps are found with a running maximum of end times in start order, not by pairing
 encounters: an encounter overlaps an earlier-starting one exactly when some earlier encounter of
-the same client (or staff member) on that day ends after it starts.
+the same client (or staff member) on that day ends after it starts. Copies and client overlaps
+need two billable lines of one client on one day, so only those days are ordered.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from caseledger.rules.common import is_billable, line_amount
+from caseledger.rules.common import line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
+from caseledger.rules.units import billed_lines
 
 #: What makes two billable encounters copies of one another (GEN-DUPLICATE).
 DUPLICATE_KEY = (
@@ -39,30 +41,40 @@ def clock(minutes: ir.IntegerValue) -> ir.StringValue:
     )
 
 
-def _numbered(ctx: RuleContext) -> ir.Table:
-    """Billable encounters, each with ``_copy`` (0 for the first of a set of exact copies, by
-    encounter id) and ``_original`` (that first copy's id)."""
-    enc = ctx.t("encounters")
-    enc = enc.filter(is_billable(enc))
-    same = ibis.window(group_by=[enc[c] for c in DUPLICATE_KEY], order_by=enc.encounter_id)
-    whole = ibis.window(group_by=[enc[c] for c in DUPLICATE_KEY])
-    return enc.mutate(
-        _copy=ibis.row_number().over(same), _original=enc.encounter_id.min().over(whole)
+def _occupies_time(t: ir.Table) -> ir.BooleanValue:
+    return t.start_time.notnull() & t.end_time.notnull() & (t.end_time > t.start_time)
+
+
+def _client_days(ctx: RuleContext) -> ir.Table:
+    """Every billable line, ordered per client and day by start (lines without a start first)
+    and encounter id, with ``_twin`` (a neighbour starts at the same time, as every exact copy
+    does) and ``_prev_end`` (the latest end of the timed lines before it). One ordering serves
+    GEN-DUPLICATE and GEN-CLIENT-OVERLAP."""
+    t = billed_lines(ctx)
+    t = t.select(*DUPLICATE_KEY, "encounter_id", _amount=line_amount(t))
+    start = t.start_time.fill_null(-1)
+    end = ibis.cases((_occupies_time(t), t.end_time), else_=ibis.null("int32"))
+    order = [start, t.encounter_id]
+    near = ibis.window(group_by=[t.client_id, t.date], order_by=order)
+    before = ibis.window(group_by=[t.client_id, t.date], order_by=order, rows=(None, -1))
+    twin = (start.lag().over(near) == start).fill_null(False) | (
+        start.lead().over(near) == start
+    ).fill_null(False)
+    return t.mutate(_twin=twin, _prev_end=end.max().over(before))
+
+
+def _not_a_copy(ctx: RuleContext, flagged: ir.Table) -> ir.Table:
+    """``flagged`` (a few lines) without the later copies of an exact duplicate: those are
+    GEN-DUPLICATE's."""
+    b = billed_lines(ctx).view()
+    first = b.select(*DUPLICATE_KEY, _first_id=b.encounter_id)
+    return flagged.anti_join(
+        first,
+        [
+            *(flagged[c].identical_to(first[c]) for c in DUPLICATE_KEY),
+            first._first_id < flagged.encounter_id,
+        ],
     )
-
-
-def _timed(t: ir.Table) -> ir.Table:
-    """The first copy of each line that occupies time."""
-    return t.filter(
-        (t._copy == 0) & t.start_time.notnull() & t.end_time.notnull() & (t.end_time > t.start_time)
-    )
-
-
-def _amount(ctx: RuleContext, flagged: ir.Table) -> ir.Table:
-    """The flagged lines with their dollars: the charge, or the rate in force times the units
-    claimed (the fee schedule is joined to the few flagged lines only)."""
-    lines = ctx.with_service(flagged)
-    return lines.mutate(_amount=line_amount(lines))
 
 
 def _finding(t: ir.Table, detail: ir.StringValue) -> ir.Table:
@@ -76,27 +88,17 @@ def _finding(t: ir.Table, detail: ir.StringValue) -> ir.Table:
     )
 
 
-def _latest_end_before(
-    t: ir.Table, part: list[ir.Value], order: list[ir.Value], label: ir.StringValue
-) -> ir.Table:
-    """Adds ``_prev_end`` and ``_prev_label``: the latest ``_end`` among the rows before each one
-    in ``order`` within its ``part``, and the label of the row it belongs to."""
-    before = ibis.window(group_by=part, order_by=order, rows=(None, -1))
-    key = t._end.cast("string").lpad(4, "0") + "|" + label
-    t = t.mutate(_prev=key.max().over(before))
-    return t.mutate(
-        _prev_end=t._prev.substr(0, 4).cast("int64"),
-        _prev_label=t._prev.substr(5),
-    )
-
-
 @rule("GEN-DUPLICATE", message="{detail}")
 def duplicate(ctx: RuleContext) -> ir.Table:
     """Another billable encounter has the same client, staff member, code, modifiers, date, start
     and end time: an exact duplicate (X12 CARC 18). The first copy, by encounter id, stands; every
     later copy is reported. Lines without times are copies when everything else matches."""
-    t = _numbered(ctx)
-    copies = _amount(ctx, t.filter(t._copy > 0))
+    t = _client_days(ctx)
+    t = t.filter(t._twin)
+    same = ibis.window(group_by=[t[c] for c in DUPLICATE_KEY], order_by=t.encounter_id)
+    whole = ibis.window(group_by=[t[c] for c in DUPLICATE_KEY])
+    t = t.mutate(_copy=ibis.row_number().over(same), _original=t.encounter_id.min().over(whole))
+    copies = t.filter(t._copy > 0)
     detail = (
         "Repeats encounter "
         + copies._original
@@ -110,24 +112,42 @@ def client_overlap(ctx: RuleContext) -> ir.Table:
     """A client has two billable encounters whose times overlap on one date (the date and length
     of each service are part of adequate documentation, 13 CSR 70-3.030 as summarized by MMAC).
     Of each overlapping pair the later-starting encounter is reported (the larger encounter id
-    when both start together). Exact copies are GEN-DUPLICATE's: only the first copy is checked
-    here."""
-    t = _timed(_numbered(ctx))
-    t = t.mutate(_end=t.end_time)
-    t = _latest_end_before(
-        t, [t.client_id, t.date], [t.start_time, t.encounter_id], "encounter " + t.encounter_id
+    when both start together). Exact copies are GEN-DUPLICATE's and are not reported here."""
+    t = _client_days(ctx)
+    over = t.filter(_occupies_time(t) & (t._prev_end > t.start_time))
+    over = _not_a_copy(ctx, over)
+    # Name the earlier line that ends last (joined for the few reported lines only).
+    o = billed_lines(ctx).view()
+    o = o.filter(_occupies_time(o)).select(
+        _o_client=o.client_id,
+        _o_date=o.date,
+        _o_id=o.encounter_id,
+        _o_start=o.start_time,
+        _o_end=o.end_time,
     )
-    over = _amount(ctx, t.filter(t._prev_end > t.start_time))
+    pairs = over.join(
+        o,
+        [
+            over.client_id == o._o_client,
+            over.date == o._o_date,
+            over._prev_end == o._o_end,
+            (o._o_start < over.start_time)
+            | ((o._o_start == over.start_time) & (o._o_id < over.encounter_id)),
+        ],
+    )
+    named = pairs.group_by(
+        "encounter_id", "client_id", "staff_id", "date", "start_time", "_prev_end", "_amount"
+    ).aggregate(_other=pairs._o_id.min())
     detail = (
         "Starts at "
-        + clock(over.start_time)
-        + ", before "
-        + over._prev_label
+        + clock(named.start_time)
+        + ", before encounter "
+        + named._other
         + " of the same client ends at "
-        + clock(over._prev_end)
+        + clock(named._prev_end)
         + "."
     )
-    return _finding(over, detail)
+    return _finding(named, detail)
 
 
 @rule("GEN-STAFF-OVERLAP", message="{detail}")
@@ -136,59 +156,86 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
     same group session (one session serves its clients at once). Each group session of a staff
     member on a date counts as one block from its earliest start to its latest end; of two
     overlapping blocks the later-starting one is reported (for a group session, every encounter
-    of that staff member in it). Exact copies are GEN-DUPLICATE's."""
-    t = _timed(_numbered(ctx))
-    t = t.filter(t.staff_id.notnull())
-    t = t.mutate(
-        _block=ibis.cases(
-            (t.group_id.notnull(), "group session " + t.group_id),
-            else_="encounter " + t.encounter_id,
-        ),
-    )
+    of that staff member in it). Exact copies are GEN-DUPLICATE's and are not reported here."""
+    t = billed_lines(ctx)
+    t = t.filter(t.staff_id.notnull() & _occupies_time(t))
     single = t.filter(t.group_id.isnull()).select(
         _staff=t.staff_id,
         _date=t.date,
-        _block=t._block,
+        _group=t.group_id,
         _start=t.start_time,
         _end=t.end_time,
         _first=t.encounter_id,
     )
     grouped = t.filter(t.group_id.notnull())
     sessions = grouped.group_by(
-        _staff=grouped.staff_id, _date=grouped.date, _block=grouped._block
+        _staff=grouped.staff_id, _date=grouped.date, _group=grouped.group_id
     ).aggregate(
         _start=grouped.start_time.min(),
         _end=grouped.end_time.max(),
         _first=grouped.encounter_id.min(),
     )
     blocks = ibis.union(single, sessions.select(*single.columns), distinct=False)
-    blocks = _latest_end_before(
-        blocks, [blocks._staff, blocks._date], [blocks._start, blocks._first], blocks._block
+    before = ibis.window(
+        group_by=[blocks._staff, blocks._date],
+        order_by=[blocks._start, blocks._first],
+        rows=(None, -1),
     )
-    late = blocks.filter(blocks._prev_end > blocks._start).select(
-        _f_staff="_staff",
-        _f_date="_date",
-        _f_block="_block",
-        _f_start="_start",
-        _prev_end="_prev_end",
-        _prev_label="_prev_label",
+    blocks = blocks.mutate(_prev_end=blocks._end.max().over(before))
+    late = blocks.filter(blocks._prev_end > blocks._start)
+
+    # Name the earlier block that ends last (joined for the few late blocks only).
+    o = blocks.view()
+    other = o.select(
+        _o_staff=o._staff,
+        _o_date=o._date,
+        _o_start=o._start,
+        _o_end=o._end,
+        _o_first=o._first,
+        _o_label=ibis.cases(
+            (o._group.notnull(), "group session " + o._group),
+            else_="encounter " + o._first,
+        ),
     )
-    lines = t.join(
-        late,
-        [t.staff_id == late._f_staff, t.date == late._f_date, t._block == late._f_block],
+    pairs = late.join(
+        other,
+        [
+            late._staff == other._o_staff,
+            late._date == other._o_date,
+            late._prev_end == other._o_end,
+            (other._o_start < late._start)
+            | ((other._o_start == late._start) & (other._o_first < late._first)),
+        ],
     )
-    over = _amount(ctx, lines)
+    named = pairs.group_by("_staff", "_date", "_group", "_first", "_start", "_prev_end").aggregate(
+        _other=pairs._o_label.min()
+    )
+
+    # Back to the lines: the late individual line itself, or every line of the late session.
+    lines = billed_lines(ctx).view()
+    flagged = lines.join(
+        named,
+        [
+            lines.staff_id == named._staff,
+            lines.date == named._date,
+            ibis.cases(
+                (named._group.isnull(), lines.encounter_id == named._first),
+                else_=lines.group_id == named._group,
+            ),
+        ],
+    )
+    flagged = _not_a_copy(ctx, flagged.mutate(_amount=line_amount(flagged)))
     starts = ibis.cases(
-        (over.group_id.notnull(), "Group session " + over.group_id + " starts at "),
+        (flagged._group.notnull(), "Group session " + flagged._group + " starts at "),
         else_="Starts at ",
     )
     detail = (
         starts
-        + clock(over._f_start)
+        + clock(flagged._start)
         + ", before "
-        + over._prev_label
+        + flagged._other
         + " of the same staff member ends at "
-        + clock(over._prev_end)
+        + clock(flagged._prev_end)
         + "."
     )
-    return _finding(over, detail)
+    return _finding(flagged, detail)

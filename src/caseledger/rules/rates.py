@@ -5,9 +5,10 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from caseledger.rules.common import claimed_units, is_billable
+from caseledger.rules.common import claimed_units
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
+from caseledger.rules.units import billed_lines
 
 #: Charges are compared to the cent: a difference of half a cent or less is rounding.
 HALF_CENT = 0.005
@@ -40,9 +41,8 @@ def rate(ctx: RuleContext) -> ir.Table:
     version's own date. Lines without a charge (billed at the fee schedule) and services whose
     rate the sources do not give are not compared. The amount is what the payer would cut: the
     part of the charge above the fee schedule (nothing for a charge below it)."""
-    enc = ctx.t("encounters")
-    t = ctx.with_service(enc.filter(is_billable(enc) & enc.charge.notnull()))
-    t = t.filter(t.svc_rate.notnull())
+    t = billed_lines(ctx)
+    t = t.filter(t.charge.notnull() & t.svc_rate.notnull())
     t = t.mutate(_units=claimed_units(t))
     t = t.mutate(_expected=t.svc_rate * t._units)
     off = t.filter(t._expected.notnull() & ((t.charge - t._expected).abs().round(9) > HALF_CENT))

@@ -22,10 +22,31 @@ from caseledger.rules.registry import rule
 SST_PROGRAM = "sst"
 
 
+#: The encounter columns the billing-line rules read (notes and lists are left behind, so the
+#: lines stay narrow when an engine keeps them for several rules).
+LINE_COLUMNS = (
+    "encounter_id",
+    "client_id",
+    "staff_id",
+    "service_code",
+    "modifier_key",
+    "date",
+    "start_time",
+    "end_time",
+    "minutes",
+    "units",
+    "charge",
+    "group_id",
+)
+
+
 def billed_lines(ctx: RuleContext) -> ir.Table:
-    """Billable encounters with the fee-schedule terms in force on their date (``svc_*``)."""
+    """Billable encounters with the fee-schedule terms in force on their date (``svc_*``).
+
+    Every billing-line rule starts from this same expression, so an engine that shares common
+    subqueries joins the fee schedule once for all of them."""
     enc = ctx.t("encounters")
-    return ctx.with_service(enc.filter(is_billable(enc)))
+    return ctx.with_service(enc.filter(is_billable(enc)).select(*LINE_COLUMNS))
 
 
 def is_timed(t: ir.Table) -> ir.BooleanValue:
@@ -180,6 +201,19 @@ def daily_max(ctx: RuleContext) -> ir.Table:
     t = t.filter(t.svc_daily_max.notnull())
     t = t.mutate(_units=claimed_units(t))
     t = t.filter(t._units.notnull())
+    # Only a client's day whose units of the code pass the smallest maximum among its lines can
+    # hold a line over its own maximum: sum first, then order the lines of those days alone.
+    day = [t.client_id, t.service_code, t.date]
+    sums = t.group_by(day).aggregate(_sum=t._units.sum(), _least=t.svc_daily_max.min())
+    over_days = sums.filter(sums._sum > sums._least)
+    t = t.semi_join(
+        over_days,
+        [
+            t.client_id == over_days.client_id,
+            t.service_code == over_days.service_code,
+            t.date == over_days.date,
+        ],
+    )
     running = ibis.window(
         group_by=[t.client_id, t.service_code, t.date],
         order_by=[t.start_time.isnull(), t.start_time, t.encounter_id],
