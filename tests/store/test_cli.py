@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from caseledger.cli import app
-from caseledger.store import Store
+from caseledger.store import Store, migrate
 from caseledger.store.access_log import entries
 
 from .conftest import FIXTURE, table_contents
@@ -115,7 +115,7 @@ def test_db_upgrade_and_current(empty_url: str) -> None:
     assert "none" in current.stdout and "behind" in current.stdout
     upgraded = run("--db", empty_url, "db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
-    assert "upgraded from schema none to 0001_initial" in said(upgraded.stdout)
+    assert f"upgraded from schema none to {migrate.head()}" in said(upgraded.stdout)
     assert "up to date" in run("--db", empty_url, "db", "upgrade").stdout
     assert "up to date" in run("--db", empty_url, "db", "current").stdout
 
