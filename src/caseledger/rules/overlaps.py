@@ -6,8 +6,9 @@ not after its start, occupies no time (GEN-TIME-MISSING and the unit rules repor
 
 Overlaps are found with a running maximum of end times in start order, not by pairing
 encounters: an encounter overlaps an earlier-starting one exactly when some earlier encounter of
-the same client (or staff member) on that day ends after it starts. Copies and client overlaps
-need two billable lines of one client on one day, so only those days are ordered.
+the same client (or staff member) on that day ends after it starts. One ordering of each client's
+day serves GEN-DUPLICATE and GEN-CLIENT-OVERLAP, one of each staff member's day
+GEN-STAFF-OVERLAP; the encounter a message names is looked up for the few reported lines only.
 """
 
 from __future__ import annotations
