@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import in_child
 
 AUDIT = """
-import datetime as dt, json, time
+import datetime as dt, json, os, time
+os.environ.setdefault("CASELEDGER_DUCKDB_MEMORY", {memory!r})
 from pathlib import Path
 from caseledger.audit.engine import builtin_rules, run_audit
 from caseledger.facts.columnar import facts_from_parquet
@@ -29,8 +30,8 @@ from caseledger.facts.engines import DuckDBEngine
 from caseledger.policy import load_policy
 policy = load_policy()
 structured = [r for r, d in builtin_rules().items() if d.kind == "structured"]
-facts = facts_from_parquet(Path({folder!r}), DuckDBEngine())
 t = time.perf_counter()
+facts = facts_from_parquet(Path({folder!r}), DuckDBEngine())
 result = run_audit(facts, policy, as_of=dt.date.fromisoformat({as_of!r}), only=structured)
 elapsed = time.perf_counter() - t
 print(json.dumps({{"findings": len(result.findings), "rules": len(result.rules_checked),
@@ -55,6 +56,9 @@ def main() -> None:
     parser.add_argument("--encounters", type=int, default=10_000_000)
     parser.add_argument("--dir", type=Path, default=None, help="Parquet dataset folder")
     parser.add_argument("--as-of", default="2026-01-31")
+    parser.add_argument(
+        "--memory", default="7GB", help="DuckDB memory limit for the audit (it spills beyond it)"
+    )
     args = parser.parse_args()
     folder = args.dir or Path(__file__).resolve().parent / "out" / f"bulk-{args.encounters}"
     if not (folder / "encounters.parquet").exists():
@@ -67,7 +71,7 @@ def main() -> None:
             check=True,
         )  # fmt: skip
     floor = in_child(FLOOR.format(path=str(folder / "encounters.parquet")))
-    audit = in_child(AUDIT.format(folder=str(folder), as_of=args.as_of))
+    audit = in_child(AUDIT.format(folder=str(folder), as_of=args.as_of, memory=args.memory))
     n = floor["rows"]
     print(f"encounters: {n:,}")
     print(f"{'':24}{'wall s':>10}{'query s':>10}{'enc/s':>14}{'peak MiB':>10}")

@@ -163,7 +163,9 @@ def facts_from_parquet(folder: Path, engine: Engine | None = None) -> Facts:
         if path.exists():
             present.add(t.name)
             if isinstance(engine, DuckDBEngine):
-                tables[t.name] = engine.view(t.name, _parquet_select(t, path))
+                # Derived columns (minutes, the sorted modifier key) are computed once here;
+                # as a view they would be recomputed by every rule that reads the table.
+                tables[t.name] = engine.materialize(t.name, _parquet_select(t, path))
                 continue
             import pyarrow.parquet as pq
 

@@ -39,6 +39,9 @@ class DuckDBEngine:
         config: dict[str, Any] = {}
         if self.threads:
             config["threads"] = self.threads
+        limit = os.environ.get("CASELEDGER_DUCKDB_MEMORY")
+        if limit:
+            config["memory_limit"] = limit
         self.backend = ibis.duckdb.connect(**config)
 
     @property
@@ -52,6 +55,11 @@ class DuckDBEngine:
 
     def view(self, name: str, sql: str) -> ir.Table:
         self.raw.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+        return self.backend.table(name)
+
+    def materialize(self, name: str, sql: str) -> ir.Table:
+        """A table computed once (rather than a view computed at every use)."""
+        self.raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
         return self.backend.table(name)
 
     def execute(self, expr: ir.Table) -> pa.Table:
