@@ -98,7 +98,7 @@ class EncounterChecker:
         by_id = {d.id: d for d in self._defs}
         findings: list[Finding] = []
         if compiled.sql:
-            for row in self._engine.raw.execute(compiled.sql).to_arrow_table().to_pylist():
+            for row in self._engine.raw.sql(compiled.sql).to_arrow_table().to_pylist():
                 findings.append(to_finding(self._metas[row["rule"]], by_id[row["rule"]], row))
         notes = [d for d in self._defs if d.kind == "note" and d.check is not None]
         if notes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -225,8 +225,3 @@ def _in_period(f: Finding, start: dt.date | None, end: dt.date | None) -> bool:
     if f.date is None:
         return True
     return (start is None or f.date >= start) and (end is None or f.date <= end)
-
-
-def findings_of(result: AuditResult, rule_ids: Iterable[str]) -> list[Finding]:
-    wanted = set(rule_ids)
-    return [f for f in result.findings if f.rule in wanted]

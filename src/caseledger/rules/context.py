@@ -6,7 +6,7 @@ Rules never read a clock: ``as_of`` is the audit's "today" (for deadlines), pass
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -125,8 +125,3 @@ class NoteContext:
 
     def t(self, name: str) -> ir.Table:
         return self.facts[name]
-
-
-def columns(t: ir.Table, names: Iterable[str]) -> list[str]:
-    """The names of ``names`` that ``t`` has."""
-    return [n for n in names if n in t.columns]
