@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -12,7 +13,7 @@ from caseledger.cli import app
 from caseledger.facts.dataset import write_dataset
 from caseledger.store import Store
 from caseledger.store.slices import encounter_slice
-from tests.rules.scenario import AS_OF, Scenario, policy
+from tests.rules.scenario import AS_OF, D, Scenario, policy
 
 runner = CliRunner()
 
@@ -69,3 +70,80 @@ def test_check_command_exit_status(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["--db", db, "check", "NOPE", "--as-of", "2025-03-15"])
     assert missing.exit_code == 2
     assert "no encounter NOPE" in missing.output
+
+
+def _checked(tmp_path: Path, s: Scenario, encounter_id: str, rules: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    db = _store(tmp_path, s)
+    chosen = {k: v for k, v in builtin_rules().items() if not rules or k in rules}
+    checker = EncounterChecker(policy(), rules=chosen)
+    try:
+        with Store.open(db) as store, store.unit_of_work() as uow:
+            dataset, _ = encounter_slice(uow, encounter_id)
+        return checker.check(dataset, encounter_id, as_of=AS_OF)
+    finally:
+        checker.close()
+
+
+def test_the_27th_sst_half_day_makes_the_lifetime_cap_fire_on_itself(tmp_path: Path) -> None:
+    s = Scenario()
+    lines = s.weekly("sst", 27)
+    found = _checked(tmp_path, s, lines[26]["encounter_id"], ("SST-LIFETIME-CAP",))
+    assert [(f.rule, f.subject_id) for f in found.own] == [
+        ("SST-LIFETIME-CAP", lines[26]["encounter_id"])
+    ]
+    assert found.caused == []
+    assert found.blocking
+
+
+def test_the_26th_sst_half_day_is_clean(tmp_path: Path) -> None:
+    s = Scenario()
+    lines = s.weekly("sst", 26)
+    found = _checked(tmp_path, s, lines[25]["encounter_id"], ("SST-LIFETIME-CAP",))
+    assert found.findings == []
+
+
+def _group(s: Scenario, group_id: str, members: int) -> list[dict[str, Any]]:
+    from tests.rules.test_groups import aba_group
+
+    s.add("group_sessions", group_id=group_id, service_code="97154", date=D(2025, 1, 15),
+          staff_ids=("S-BT",))  # fmt: skip
+    return aba_group(s, group_id, "97154", members)
+
+
+def test_a_ninth_group_member_makes_the_group_fire(tmp_path: Path) -> None:
+    s = Scenario()
+    lines = _group(s, "A9", 9)
+    found = _checked(tmp_path, s, lines[8]["encounter_id"], ("ABA-GROUP-SIZE",))
+    assert found.own == []
+    assert [(f.rule, f.subject_type, f.subject_id) for f in found.caused] == [
+        ("ABA-GROUP-SIZE", "group", "A9")
+    ]
+
+
+def test_a_finding_already_there_without_the_encounter_is_not_caused_by_it(
+    tmp_path: Path,
+) -> None:
+    s = Scenario()
+    lines = _group(s, "A10", 10)
+    found = _checked(tmp_path, s, lines[9]["encounter_id"], ("ABA-GROUP-SIZE",))
+    assert found.caused == []
+
+
+def test_one_checker_reads_each_slice_afresh(tmp_path: Path) -> None:
+    """The statements are prepared once; the rows behind them change with every check."""
+    s = Scenario()
+    lines = s.weekly("sst", 27)
+    other = s.encounter("cpr", service_code="H9999", modifiers=())
+    db = _store(tmp_path, s)
+    checker = EncounterChecker(policy())
+    try:
+        results = []
+        for eid in (lines[26]["encounter_id"], lines[0]["encounter_id"], other["encounter_id"]):
+            with Store.open(db) as store, store.unit_of_work() as uow:
+                dataset, _ = encounter_slice(uow, eid)
+            results.append({f.rule for f in checker.check(dataset, eid, as_of=AS_OF).own})
+    finally:
+        checker.close()
+    assert "SST-LIFETIME-CAP" in results[0]
+    assert "SST-LIFETIME-CAP" not in results[1]
+    assert "GEN-CODE-UNKNOWN" in results[2] and "SST-LIFETIME-CAP" not in results[2]

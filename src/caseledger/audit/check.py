@@ -1,34 +1,52 @@
 """The single-encounter check: the same rules, on the slice of facts one encounter touches.
 
-The structured rules are built and compiled to SQL once per "today" (``as_of``) and kept; a
-check only loads the slice into the same table names and runs the compiled query, so the cost of a
-check is the cost of the data, not of building sixty rules. The findings an encounter *causes*
-on others (a ninth group member makes the group too large) are the findings of the slice with the
-encounter that are not there without it.
+A checker is long-lived (a server keeps one). For each "today" (``as_of``) it builds the rules
+once, compiles them to SQL once and has DuckDB prepare the statements once; a check then only
+puts the slice's rows behind the table names the statements read and runs them. The cost of a
+check is the cost of its data, not of building, compiling and planning sixty rules.
+
+The findings an encounter *causes* on others (a ninth group member makes the group too large)
+are the findings on other subjects with the encounter that are not there without it. Only the
+rules that found something on another subject run a second time, on the slice without the
+encounter. Note-text rules read one note, so they run on the encounter's line alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import itertools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from caseledger.audit.engine import (
     AuditResult,
     CompiledAudit,
     builtin_rules,
     select_rules,
+    standardize,
     to_finding,
 )
 from caseledger.audit.findings import Finding, sort_key
 from caseledger.facts.columnar import Facts, arrow_table
 from caseledger.facts.dataset import Dataset
 from caseledger.facts.engines import DuckDBEngine
+from caseledger.facts.policy_frames import policy_frames
 from caseledger.facts.schema import TABLES
 from caseledger.policy import Policy, RuleMeta
 from caseledger.rules.context import NoteContext
 from caseledger.rules.registry import RuleDef
+
+#: how many days' compiled rules a checker keeps (a server checks against today, sometimes
+#: against a date in the past)
+KEEP_DAYS = 4
+#: the name of the table holding the one encounter the note rules read
+_NOTE_ENCOUNTER = "check_encounter"
+_names = itertools.count()
 
 
 @dataclass
@@ -49,91 +67,188 @@ class CheckResult:
         return any(f.severity == "error" and not f.suppressed for f in self.findings)
 
 
+class _Rows:
+    """A table whose rows are replaced between runs.
+
+    DuckDB reads an object with the Arrow stream interface afresh at every execution of a
+    statement that names it, so statements prepared once read whatever rows it holds now. The
+    schema never changes, which keeps their plans valid."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def __arrow_c_schema__(self) -> Any:
+        return self.table.schema.__arrow_c_schema__()
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self.table.__arrow_c_stream__(requested_schema)
+
+
 @dataclass
-class _Compiled:
-    sql: str
+class _Prepared:
+    """The statements for one ``as_of``: every structured rule together, each rule alone (for
+    the second run), and the note rules' queries by key."""
+
     audit: CompiledAudit
+    together: str | None
+    alone: dict[str, str]
+    note_queries: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class EncounterChecker:
-    """Keeps one in-process DuckDB database and the compiled rules; check many encounters."""
+    """Keeps one in-process DuckDB database and the prepared rules; check many encounters."""
 
     policy: Policy
     rules: Mapping[str, RuleDef] | None = None
     analyzer: Any = None
     _engine: DuckDBEngine = field(init=False)
-    _compiled: dict[dt.date, _Compiled] = field(default_factory=dict, init=False)
-    _defs: list[RuleDef] = field(init=False)
-    _metas: dict[str, RuleMeta] = field(init=False)
+    _prepared: dict[dt.date, _Prepared] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._engine = DuckDBEngine(threads=1)
         defs = self.rules if self.rules is not None else builtin_rules()
         self._defs = select_rules(defs, self.policy)
-        self._metas = {m.id: m for m in self.policy.rules()}
-        self._facts = Facts(
-            self._engine,
-            {t.name: self._engine.register(t.name, arrow_table(t, ())) for t in TABLES},
-            frozenset(t.name for t in TABLES),
+        self._by_id = {d.id: d for d in self._defs}
+        self._metas: dict[str, RuleMeta] = {m.id: m for m in self.policy.rules()}
+        self._notes = [d for d in self._defs if d.kind == "note" and d.check is not None]
+        raw, backend = self._engine.raw, self._engine.backend
+        self._sources: dict[str, _Rows] = {}
+        for t in (*TABLES, None):
+            name = t.name if t is not None else _NOTE_ENCOUNTER
+            schema_of = t if t is not None else _encounters_table()
+            self._sources[name] = _Rows(arrow_table(schema_of, ()))
+            raw.register(name, self._sources[name])
+        names = frozenset(t.name for t in TABLES)
+        tables = {n: backend.table(n) for n in names}
+        self._facts = Facts(self._engine, tables, names)
+        self._note_facts = Facts(
+            self._engine, {**tables, "encounters": backend.table(_NOTE_ENCOUNTER)}, names
         )
+        # The policy as tables is the same whatever the day; registered once so that statements
+        # prepared for one day keep reading it while another day's are prepared.
+        self._policy_tables = {
+            n: self._engine.register(n, t) for n, t in policy_frames(self.policy).items()
+        }
+        self._derived: dict[str, ir.Table] = {}
 
-    def _compile(self, as_of: dt.date) -> _Compiled:
-        found = self._compiled.get(as_of)
-        if found is None:
-            audit = CompiledAudit(self._facts, self.policy, self._defs, as_of)
-            sql = str(self._engine.backend.compile(audit.expr)) if audit.expr is not None else ""
-            found = _Compiled(sql, audit)
-            self._compiled[as_of] = found
+    # ------------------------------------------------------------------------------ preparing
+
+    def _prepare_sql(self, sql: str) -> str:
+        name = f"caseledger_rule_{next(_names)}"
+        self._engine.raw.execute(f"PREPARE {name} AS {sql}")
+        return name
+
+    def _compile(self, expr: ir.Table) -> str:
+        return str(self._engine.backend.compile(expr))
+
+    def _prepared_for(self, as_of: dt.date) -> _Prepared:
+        found = self._prepared.get(as_of)
+        if found is not None:
+            return found
+        audit = CompiledAudit(
+            self._facts,
+            self.policy,
+            self._defs,
+            as_of,
+            policy_tables=self._policy_tables,
+            derived=self._derived,
+        )
+        together = self._prepare_sql(self._compile(audit.expr)) if audit.expr is not None else None
+        alone = {
+            r.id: self._prepare_sql(self._compile(standardize(r.build(audit.context), r.id)))
+            for r in audit.structured
+            if r.build is not None
+        }
+        found = _Prepared(audit, together, alone)
+        if len(self._prepared) >= KEEP_DAYS:
+            oldest = min(self._prepared)
+            self._deallocate(self._prepared.pop(oldest))
+        self._prepared[as_of] = found
         return found
 
-    def _load(self, dataset: Dataset) -> None:
-        raw = self._engine.raw
-        for t in TABLES:
-            raw.register(t.name, arrow_table(t, dataset.rows(t.name)))
+    def _deallocate(self, prepared: _Prepared) -> None:
+        names = [*prepared.alone.values(), *prepared.note_queries.values()]
+        if prepared.together:
+            names.append(prepared.together)
+        for name in names:
+            self._engine.raw.execute(f"DEALLOCATE {name}")
 
-    def _run(self, dataset: Dataset, as_of: dt.date) -> list[Finding]:
-        compiled = self._compile(as_of)
-        self._load(dataset)
-        by_id = {d.id: d for d in self._defs}
-        findings: list[Finding] = []
-        if compiled.sql:
-            for row in self._engine.raw.sql(compiled.sql).to_arrow_table().to_pylist():
-                findings.append(to_finding(self._metas[row["rule"]], by_id[row["rule"]], row))
-        notes = [d for d in self._defs if d.kind == "note" and d.check is not None]
-        if notes:
-            ctx = NoteContext(
-                self._facts, compiled.audit.policy_tables, as_of, self.policy, self.analyzer
-            )
-            for d in notes:
-                assert d.check is not None
-                findings.extend(to_finding(self._metas[d.id], d, r) for r in d.check(ctx))
-        return findings
+    # -------------------------------------------------------------------------------- running
+
+    def _execute(self, name: str) -> list[dict[str, Any]]:
+        cursor = self._engine.raw.execute(f"EXECUTE {name}")
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def _findings(self, rows: list[dict[str, Any]]) -> list[Finding]:
+        return [to_finding(self._metas[r["rule"]], self._by_id[r["rule"]], r) for r in rows]
+
+    def _note_findings(self, prepared: _Prepared, as_of: dt.date) -> list[Finding]:
+        if not self._notes:
+            return []
+
+        def run(key: str, build: Callable[[], ir.Table]) -> list[dict[str, Any]]:
+            name = prepared.note_queries.get(key)
+            if name is None:
+                name = self._prepare_sql(self._compile(build()))
+                prepared.note_queries[key] = name
+            return self._execute(name)
+
+        ctx = NoteContext(
+            self._note_facts, self._policy_tables, as_of, self.policy, self.analyzer, runner=run
+        )
+        found: list[Finding] = []
+        for d in self._notes:
+            assert d.check is not None
+            found.extend(to_finding(self._metas[d.id], d, r) for r in d.check(ctx))
+        return found
+
+    def _load(self, dataset: Dataset, encounter: list[dict[str, Any]] | None = None) -> None:
+        for t in TABLES:
+            self._sources[t.name].table = arrow_table(t, dataset.rows(t.name))
+        if encounter is not None:
+            self._sources[_NOTE_ENCOUNTER].table = arrow_table(_encounters_table(), encounter)
 
     def check(self, dataset: Dataset, encounter_id: str, *, as_of: dt.date) -> CheckResult:
         """Checks encounter ``encounter_id`` of the slice ``dataset`` (see
         ``caseledger.store.slices.encounter_slice``)."""
-        with_it = self._run(dataset, as_of)
-        own = [f for f in with_it if f.subject_type == "encounter" and f.subject_id == encounter_id]
-        others = [f for f in with_it if f not in own]
+        everything = dataset.rows("encounters")
+        this = [e for e in everything if e["encounter_id"] == encounter_id]
+        self._load(dataset, this)
+        prepared = self._prepared_for(as_of)
+        found = self._findings(self._execute(prepared.together)) if prepared.together else []
+        found += self._note_findings(prepared, as_of)
+        own = [f for f in found if f.subject_type == "encounter" and f.subject_id == encounter_id]
+        others = [f for f in found if f not in own]
         caused: list[Finding] = []
         if others:
-            without = Dataset(
-                {
-                    **dataset.tables,
-                    "encounters": [
-                        e for e in dataset.rows("encounters") if e["encounter_id"] != encounter_id
-                    ],
-                }
+            source = self._sources["encounters"]
+            source.table = source.table.filter(
+                pc.not_equal(source.table["encounter_id"], pa.scalar(encounter_id))
             )
-            before = {(f.rule, f.subject_type, f.subject_id) for f in self._run(without, as_of)}
+            before: set[tuple[str, str, str]] = set()
+            for rule in sorted({f.rule for f in others}):
+                name = prepared.alone.get(rule)
+                if name is not None:
+                    before.update(
+                        (f.rule, f.subject_type, f.subject_id)
+                        for f in self._findings(self._execute(name))
+                    )
             caused = [f for f in others if (f.rule, f.subject_type, f.subject_id) not in before]
         own.sort(key=sort_key)
         caused.sort(key=sort_key)
         return CheckResult(encounter_id, own, caused)
 
     def close(self) -> None:
+        for prepared in self._prepared.values():
+            self._deallocate(prepared)
+        self._prepared.clear()
         self._engine.close()
+
+
+def _encounters_table() -> Any:
+    return next(t for t in TABLES if t.name == "encounters")
 
 
 def as_result(check: CheckResult, policy: Policy, as_of: dt.date) -> AuditResult:

@@ -118,11 +118,26 @@ def select_rules(
 class CompiledAudit:
     """The structured rules built into one expression for one set of facts."""
 
-    def __init__(self, facts: Facts, policy: Policy, rules: Sequence[RuleDef], as_of: dt.date):
+    def __init__(
+        self,
+        facts: Facts,
+        policy: Policy,
+        rules: Sequence[RuleDef],
+        as_of: dt.date,
+        *,
+        policy_tables: Mapping[str, ir.Table] | None = None,
+        derived: dict[str, ir.Table] | None = None,
+    ):
+        """``policy_tables`` and ``derived`` let several days' audits share the tables made
+        from the policy (they do not depend on the day); by default they are registered here."""
         self.facts = facts
-        frames = policy_frames(policy)
-        self.policy_tables = {n: facts.engine.register(n, t) for n, t in frames.items()}
-        self.context = RuleContext(facts, self.policy_tables, as_of, policy)
+        if policy_tables is None:
+            frames = policy_frames(policy)
+            policy_tables = {n: facts.engine.register(n, t) for n, t in frames.items()}
+        self.policy_tables = policy_tables
+        self.context = RuleContext(
+            facts, self.policy_tables, as_of, policy, _derived={} if derived is None else derived
+        )
         self.structured = [r for r in rules if r.kind == "structured"]
         parts = [standardize(r.build(self.context), r.id) for r in self.structured if r.build]
         self.expr: ir.Table | None = ibis.union(*parts, distinct=False) if parts else None

@@ -76,42 +76,55 @@ class Facts:
         return self.tables[name]
 
 
-def _cell(column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    kind = column.kind
-    if kind is Kind.TIME:
-        return value.hour * 60 + value.minute
-    if kind is Kind.DECIMAL:
-        return float(value)
-    if kind is Kind.LIST:
-        return list(value)
-    if kind is Kind.DATETIME:
-        return value.replace(second=0, microsecond=0)
-    return value
+def _minutes_after_midnight(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _minute(value: dt.datetime) -> dt.datetime:
+    return value.replace(second=0, microsecond=0)
+
+
+#: how a value of each kind becomes its facts form; kinds not here are taken as they are
+_CONVERT: dict[Kind, Any] = {
+    Kind.TIME: _minutes_after_midnight,
+    Kind.DECIMAL: float,
+    Kind.LIST: list,
+    Kind.DATETIME: _minute,
+}
 
 
 def modifier_key(modifiers: Iterable[str] | None) -> str:
     return "+".join(sorted(modifiers or ()))
 
 
+def _column(column: Column, rows: list[Mapping[str, Any]]) -> list[Any]:
+    name = column.name
+    values = [row.get(name) for row in rows]
+    convert = _CONVERT.get(column.kind)
+    if convert is None:
+        return values
+    return [None if v is None else convert(v) for v in values]
+
+
+def _documented_minutes(start: Any, end: Any) -> int | None:
+    if isinstance(start, dt.time) and isinstance(end, dt.time):
+        return _minutes_after_midnight(end) - _minutes_after_midnight(start)
+    return None
+
+
 def arrow_table(table: Table, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
     """The facts form of ``rows`` (values as the dataset reader parses them)."""
     schema = facts_schema(table)
-    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
-    cols = table.columns
-    encounters = table.name == "encounters"
-    for row in rows:
-        for c in cols:
-            columns[c.name].append(_cell(c, row.get(c.name)))
-        if encounters:
-            start, end = row.get("start_time"), row.get("end_time")
-            minutes = None
-            if isinstance(start, dt.time) and isinstance(end, dt.time):
-                minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-            columns["minutes"].append(minutes)
-            mods = row.get("modifiers")
-            columns["modifier_key"].append(modifier_key(mods if isinstance(mods, tuple) else ()))
+    rows = rows if isinstance(rows, list) else list(rows)
+    columns: dict[str, list[Any]] = {c.name: _column(c, rows) for c in table.columns}
+    if table.name == "encounters":
+        columns["minutes"] = [
+            _documented_minutes(row.get("start_time"), row.get("end_time")) for row in rows
+        ]
+        columns["modifier_key"] = [
+            modifier_key(mods if isinstance(mods := row.get("modifiers"), tuple) else ())
+            for row in rows
+        ]
     return pa.table([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
 
 

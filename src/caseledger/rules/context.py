@@ -112,16 +112,22 @@ class NoteContext:
     as_of: dt.date
     policy: Policy
     analyzer: Any
+    #: runs the query ``build`` makes, known by its key; by default it is built and executed on
+    #: the facts' engine (the single-encounter check passes one that keeps it prepared)
+    runner: Callable[[str, Callable[[], ir.Table]], list[dict[str, Any]]] | None = None
     _cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def rows(self, expr: ir.Table, key: str | None = None) -> list[dict[str, Any]]:
-        """Executes ``expr`` on the facts' engine and returns its rows (cached under ``key``)."""
-        if key is not None and key in self._cache:
-            return self._cache[key]
-        rows: list[dict[str, Any]] = self.facts.engine.execute(expr).to_pylist()
-        if key is not None:
-            self._cache[key] = rows
-        return rows
+    def rows(self, key: str, build: Callable[[], ir.Table]) -> list[dict[str, Any]]:
+        """The rows of the query ``build`` makes, run once per context and shared under
+        ``key`` by every rule that asks for it."""
+        found = self._cache.get(key)
+        if found is None:
+            if self.runner is not None:
+                found = self.runner(key, build)
+            else:
+                found = self.facts.engine.execute(build()).to_pylist()
+            self._cache[key] = found
+        return found
 
     def t(self, name: str) -> ir.Table:
         return self.facts[name]

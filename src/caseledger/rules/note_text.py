@@ -133,7 +133,7 @@ def lines_expr(ctx: NoteContext) -> ir.Table:
 
 def lines(ctx: NoteContext) -> list[Line]:
     """The lines, fetched and analyzed once per audit (shared by every rule here)."""
-    rows = ctx.rows(lines_expr(ctx), key=_LINES_KEY)
+    rows = ctx.rows(_LINES_KEY, lambda: lines_expr(ctx))
     analyzer: NoteAnalyzer | None = None
     for row in rows:
         if _LINE not in row:

@@ -3,8 +3,9 @@
 Everything a rule could read about that encounter, and nothing else: its client's whole record
 (history counts for lifetime caps and authorizations), its staff member's day (overlaps) and
 credentials, the supervisor and the supervisor's team (SST supervision), its group session and the
-group's other lines (group size), and the agency with its certifications. Reads go through the
-repositories, so the access log records them in the same transaction.
+group's other lines (group size), the authorization it names (even another client's), and the
+agency with its certifications. Reads go through the repositories, so the access log records them
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Row
         tables[name] = uow.repo(name).list_by_parent(str(client_id))
     for name in ("authorizations", "plans", "missed_appointments", "contacts", "progress_reports"):
         tables[name] = uow.repo(name).list_where(client_id=client_id)
+    named = row.get("authorization_id")
+    if named and all(a["authorization_id"] != named for a in tables["authorizations"]):
+        # A line may name another client's authorization (GEN-AUTH-MISMATCH says whose).
+        other = uow.repo("authorizations").get(str(named))
+        if other is not None:
+            tables["authorizations"].append(other)
     tables["plan_goals"] = [
         g for p in tables["plans"] for g in uow.repo("plan_goals").list_by_parent(str(p["plan_id"]))
     ]
