@@ -22,6 +22,8 @@ $(STAMP): requirements.lock pyproject.toml
 system:
 	@scripts/system-deps.sh
 
+# The demo store's access-log key and head record stay beside it (make clean removes both).
+run: export CASELEDGER_SECRETS_DIR ?= $(CURDIR)/var/secrets
 run: setup
 	@mkdir -p var
 	$(BIN)/caseledger demo generate $(DEMO_DIR) --force
@@ -33,6 +35,7 @@ run: setup
 	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none \
 		--format html --output var/audit.html && \
 	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none --show 0
+	$(BIN)/caseledger --db $(DB) access-log verify
 	@echo "The full report, with charts: var/audit.html"
 
 lint: setup

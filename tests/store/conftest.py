@@ -116,8 +116,10 @@ def table_contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def clear(store: Store) -> None:
-    """Deletes every row, children first, keeping the schema (for property tests that reuse one
-    database across examples)."""
+    """Deletes every row of the records, children first, keeping the schema (for property tests
+    that reuse one database across examples). The access log is append-only and the store keeps
+    its id, so both stay."""
     with store.engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name not in ("access_log", "store_meta"):
+                conn.execute(table.delete())

@@ -1,8 +1,10 @@
 """Who read or changed protected health information, and when.
 
 Entries are written on the caller's connection, so they commit or roll back together with the
-change they describe. This is the minimal log: one row per access, no PHI in any field. A keyed
-hash chain, user accounts and reports extend it behind the same ``AccessLog.record`` interface.
+change they describe: one row per access, no PHI in any field. Each entry is chained to the one
+before it by a keyed hash (:mod:`caseledger.store.access_chain`); writers take turns (SQLite
+transactions here take the write lock when they begin, PostgreSQL ones take a lock on the log),
+so the chain has no forks.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from typing import Protocol
 
 import sqlalchemy as sa
 
+from caseledger.store.access_chain import last_entry, seal
+from caseledger.store.secrets import Head, StoreSecrets
 from caseledger.store.tables import ACCESS_ACTIONS, access_log
+
+#: the PostgreSQL advisory lock that writers of the log take in turn (any fixed number)
+_LOG_LOCK = 0x63_61_73_65_6C_67
 
 
 class Clock(Protocol):
@@ -77,17 +84,24 @@ class LoggedAccess:
     record_type: str | None
     record_id: str | None
     detail: str | None
+    mac: str | None = None
 
 
 class AccessLog:
     """Writes access entries into the open transaction of ``connection``."""
 
-    def __init__(self, connection: sa.Connection, *, actor: str, clock: Clock) -> None:
+    def __init__(
+        self, connection: sa.Connection, *, actor: str, clock: Clock, secrets: StoreSecrets
+    ) -> None:
         if not actor.strip():
             raise ValueError("an access needs an actor")
         self._connection = connection
         self.actor = actor
         self._clock = clock
+        self._secrets = secrets
+        self._key: bytes | None = None
+        self._head: Head | None = None
+        self._wrote = False
 
     @property
     def clock(self) -> Clock:
@@ -126,8 +140,28 @@ class AccessLog:
             )
         if rows:
             at = self._utc_now()  # read only when something is recorded, so tests can count
-            self._connection.execute(access_log.insert(), [{**row, "at": at} for row in rows])
+            stamped = [{**row, "at": at} for row in rows]
+            key, after = self._chain_end()
+            self._head = seal(key, after, stamped)
+            self._wrote = True
+            self._connection.execute(access_log.insert(), stamped)
         return len(rows)
+
+    def _chain_end(self) -> tuple[bytes, Head | None]:
+        """The key and the newest entry, read once per transaction (this transaction's own
+        entries follow on from there)."""
+        if self._key is None:
+            if self._connection.dialect.name == "postgresql":
+                lock = sa.text("SELECT pg_advisory_xact_lock(:k)")
+                self._connection.execute(lock, {"k": _LOG_LOCK})
+            self._head = last_entry(self._connection)
+            self._key = self._secrets.key(create=self._head is None)
+        return self._key, self._head
+
+    def committed(self) -> None:
+        """Records the newest entry outside the database, once the transaction has committed."""
+        if self._wrote and self._key is not None and self._head is not None:
+            self._secrets.advance_head(self._key, self._head)
 
     def _utc_now(self) -> dt.datetime:
         now = self._clock.now()
@@ -136,9 +170,23 @@ class AccessLog:
         return now.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def entries(connection: sa.Connection, *, client_id: str | None = None) -> Sequence[LoggedAccess]:
-    """The stored entries, oldest first (optionally for one client)."""
+def entries(
+    connection: sa.Connection,
+    *,
+    client_id: str | None = None,
+    actor: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> Sequence[LoggedAccess]:
+    """The stored entries, oldest first; optionally for one client, one actor, and from
+    ``start`` up to (not including) ``end`` (naive UTC)."""
     query = sa.select(access_log).order_by(access_log.c.id)
     if client_id is not None:
         query = query.where(access_log.c.client_id == client_id)
+    if actor is not None:
+        query = query.where(access_log.c.actor == actor)
+    if start is not None:
+        query = query.where(access_log.c.at >= start)
+    if end is not None:
+        query = query.where(access_log.c.at < end)
     return [LoggedAccess(**row._asdict()) for row in connection.execute(query)]

@@ -137,6 +137,8 @@ access_log = sa.Table(
     sa.Column("record_type", sa.String(), nullable=True),
     sa.Column("record_id", sa.String(), nullable=True),
     sa.Column("detail", sa.Text(), nullable=True),
+    # HMAC-SHA-256 of the entry and of the previous entry's mac (see store.access_chain).
+    sa.Column("mac", sa.String(64), nullable=True),
     sa.CheckConstraint(
         "action IN (" + ", ".join(f"'{a}'" for a in ACCESS_ACTIONS) + ")", name="action_choice"
     ),
@@ -144,6 +146,17 @@ access_log = sa.Table(
     sa.Index("ix_access_log_at", "at"),
     comment="Who read or changed protected health information, when, and which records.",
 )
+
+
+store_meta = sa.Table(
+    "store_meta",
+    metadata,
+    sa.Column("name", sa.String(), primary_key=True),
+    sa.Column("value", sa.String(), nullable=False),
+    comment="Facts about the store itself, such as its id (which names its secrets).",
+)
+#: the ``store_meta`` entry holding the store's id
+STORE_ID = "store_id"
 
 
 def table(name: str) -> sa.Table:

@@ -12,11 +12,12 @@ from sqlalchemy import exc
 
 from caseledger.config import redacted
 from caseledger.facts import schema
-from caseledger.store import migrate
+from caseledger.store import migrate, tables
 from caseledger.store.access_log import AccessLog, Clock, SystemClock, default_actor
 from caseledger.store.engine import check_reachable, create_engine
 from caseledger.store.errors import SchemaOutOfDate, StoreUnavailable
 from caseledger.store.repositories import EncounterRepository, Repository
+from caseledger.store.secrets import StoreSecrets, secrets_dir
 
 
 class UnitOfWork:
@@ -62,6 +63,7 @@ class Store:
         self.url = url
         self.engine = create_engine(url)
         self.clock: Clock = clock or SystemClock()
+        self._secrets: StoreSecrets | None = None
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None) -> Store:
@@ -133,7 +135,12 @@ class Store:
                 options["isolation_level"] = "REPEATABLE READ"
             connection = connection.execution_options(**options)
             transaction = connection.begin()
-            access = AccessLog(connection, actor=actor or default_actor(), clock=self.clock)
+            access = AccessLog(
+                connection,
+                actor=actor or default_actor(),
+                clock=self.clock,
+                secrets=self.secrets,
+            )
             uow = UnitOfWork(connection, access)
             try:
                 yield uow
@@ -150,6 +157,20 @@ class Store:
                 # dropping the connection is the one sure way to discard it on every backend.
                 connection.invalidate()
                 raise
+            access.committed()
+
+    @property
+    def secrets(self) -> StoreSecrets:
+        """Where this store's access-log key and head record are kept."""
+        if self._secrets is None:
+            with self.engine.connect() as conn:
+                store_id = conn.execute(
+                    sa.select(tables.store_meta.c.value).where(
+                        tables.store_meta.c.name == tables.STORE_ID
+                    )
+                ).scalar_one()
+            self._secrets = StoreSecrets(str(store_id), secrets_dir())
+        return self._secrets
 
     def close(self) -> None:
         self.engine.dispose()
