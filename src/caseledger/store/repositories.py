@@ -250,6 +250,33 @@ class Repository:
                 self._log_changes(changes)
         return removed
 
+    def delete(self, record_id: str, *, log: bool = True) -> bool:
+        """Removes the row with this id (tables keyed by an id); whether there was one."""
+        column = self.table.c[self._id_column()]
+        stored = self._conn.execute(sa.select(self.table).where(column == record_id)).first()
+        if stored is None:
+            return False
+        client = self.clients_of([self._to_row(stored)])[0]
+        self._conn.execute(sa.delete(self.table).where(column == record_id))
+        if log:
+            changes = TableChanges(self.name, removed=1)
+            self._count(changes, client, "removed")
+            self._log_changes(changes)
+        return True
+
+    def owner(self, record_id: str) -> tuple[str | None, str | None] | None:
+        """The client and the staff member a row belongs to, read without an access-log entry
+        (ids only, no PHI): what a permission check needs before the real read. None when
+        there is no such row."""
+        column = self.table.c[self._id_column()]
+        stored = self._conn.execute(sa.select(self.table).where(column == record_id)).first()
+        if stored is None:
+            return None
+        row = self._to_row(stored)
+        client = self.clients_of([row])[0]
+        staff = row.get("staff_id")
+        return client, None if staff is None else str(staff)
+
     def _upsert_by_id(self, rows: Sequence[Row], on_progress: Progress | None) -> TableChanges:
         key = self._id_column()
         changes = TableChanges(self.name)

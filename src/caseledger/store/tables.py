@@ -185,3 +185,70 @@ suppressions = sa.Table(
     sa.Index("ix_suppressions_subject", "rule", "subject_type", "subject_id"),
     comment="Findings a person chose to accept, with the reason; shown and counted in reports.",
 )
+
+#: the roles an account may hold (see caseledger.security.permissions)
+ROLES = (
+    "direct_care",
+    "clinician",
+    "supervisor",
+    "billing",
+    "compliance",
+    "administrator",
+    "emergency",
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user_id", sa.String(), primary_key=True),
+    # Stored lower-case: names are unique whatever their case.
+    sa.Column("username", sa.String(), nullable=False),
+    sa.Column("display_name", sa.String(), nullable=False),
+    sa.Column("agency_id", sa.String(), nullable=False),
+    sa.Column("role", sa.String(), nullable=False),
+    # Argon2id, in the PHC string format (algorithm, parameters, salt and hash).
+    sa.Column("password_hash", sa.String(), nullable=False),
+    sa.Column("totp_secret", sa.String(), nullable=False),
+    sa.Column("mfa_enrolled_at", sa.DateTime(), nullable=True, comment="UTC"),
+    # The TOTP time step last accepted: a code is good once.
+    sa.Column("totp_last_step", sa.BigInteger(), nullable=True),
+    sa.Column("failed_attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime(), nullable=True, comment="UTC"),
+    sa.Column("created_at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Column("created_by", sa.String(), nullable=False),
+    sa.Column("password_changed_at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Column("disabled_at", sa.DateTime(), nullable=True, comment="UTC"),
+    # Emergency access accounts are off until someone turns them on, for a time.
+    sa.Column("emergency_until", sa.DateTime(), nullable=True, comment="UTC"),
+    sa.Column("demo", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="role_choice"),
+    sa.UniqueConstraint("username"),
+    comment="People who use caseledger: one account each, in one agency, with one role.",
+)
+
+recovery_codes = sa.Table(
+    "recovery_codes",
+    metadata,
+    sa.Column("user_id", sa.String(), sa.ForeignKey("users.user_id"), primary_key=True),
+    # SHA-256 of the code: codes are long random strings, so a fast hash is enough.
+    sa.Column("code_hash", sa.String(64), primary_key=True),
+    sa.Column("used_at", sa.DateTime(), nullable=True, comment="UTC"),
+    comment="One-time codes that stand in for a lost authenticator.",
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    # SHA-256 of the session token: a copy of the table does not let anyone in.
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(), sa.ForeignKey("users.user_id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Column("last_seen_at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Column("expires_at", sa.DateTime(), nullable=False, comment="UTC"),
+    # Password and second factor both passed (a session may wait for enrollment first).
+    sa.Column("mfa_passed", sa.Boolean(), nullable=False),
+    sa.Column("reauthenticated_at", sa.DateTime(), nullable=True, comment="UTC"),
+    sa.Column("revoked_at", sa.DateTime(), nullable=True, comment="UTC"),
+    sa.Index("ix_sessions_user_id", "user_id"),
+    comment="Signed-in sessions, kept on the server so they can be ended at once.",
+)
