@@ -29,6 +29,7 @@ run: setup
 	$(BIN)/caseledger demo generate $(DEMO_DIR) --force
 	$(BIN)/caseledger --db $(DB) import $(DEMO_DIR)
 	$(BIN)/caseledger --db $(DB) summary
+	$(BIN)/caseledger --db $(DB) demo users
 	@# The demo agency carries planted violations, so findings are expected: --fail-on none.
 	@as_of=$$($(BIN)/python -c "import json,sys; print(json.load(open(sys.argv[1]))['as_of'])" \
 		$(DEMO_DIR)/demo.json) && \
@@ -53,6 +54,7 @@ test: lint typecheck pytest
 docs: setup
 	$(BIN)/python -m caseledger.policy.docs > docs/rules.md
 	$(BIN)/python -m caseledger.facts.docs > docs/dataset.md
+	$(BIN)/python -m caseledger.security.docs > docs/permissions.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

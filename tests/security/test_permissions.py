@@ -139,3 +139,12 @@ def test_a_refusal_reads_nothing_and_logs_no_access(store: Store) -> None:
             Records(uow, admin).get("clients", "C-CPR")
         logged = entries(uow.connection)[before:]
     assert [(e.action, e.client_id) for e in logged] == [("read", "C-CPR")]
+
+
+def test_the_permissions_page_is_up_to_date() -> None:
+    from pathlib import Path
+
+    from caseledger.security.docs import render
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
+    assert page.read_text(encoding="utf-8") == render(), "run: make docs"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from caseledger import __version__
-from caseledger.cli import access_log, audit, check, dataset, demo, policy, suppress
+from caseledger.cli import access_log, audit, check, dataset, demo, policy, suppress, users
 from caseledger.cli.common import State
 
 app = typer.Typer(
@@ -54,6 +54,7 @@ app.command("audit")(audit.audit_command)
 suppress.register(app)
 app.command("check")(check.check_command)
 app.add_typer(access_log.app, name="access-log")
+app.add_typer(users.app, name="user")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from caseledger.cli.common import console, fail
+from caseledger.cli.common import console, fail, state
 from caseledger.demo import options as demo_options
 
 app = typer.Typer(help="The synthetic demo agency.", no_args_is_help=True)
@@ -142,3 +142,39 @@ def _summary(files: Mapping[str, int], planted: Mapping[str, int]) -> None:
         for rule, count in sorted(planted.items()):
             rules.add_row(rule, str(count))
         console.print(rules)
+
+
+@app.command("users")
+def users_command(
+    ctx: typer.Context,
+    agency: str | None = typer.Option(
+        None, "--agency", help="The agency they work in (default: the store's first agency)."
+    ),
+) -> None:
+    """Create the demo users in the store (one per role, named demo.ROLE, marked as demo) and
+    print how to sign in as them. Only for a store holding the synthetic demo agency."""
+    from caseledger.cli.dataset import store_errors
+    from caseledger.security.demo_users import ensure_demo_users
+    from caseledger.store import Store
+
+    url = state(ctx).db_url
+    with store_errors(url), Store.open(url) as store, store.unit_of_work() as uow:
+        agency_id = agency
+        if agency_id is None:
+            agencies = sorted(str(a["agency_id"]) for a in uow.repo("agency").all())
+            if not agencies:
+                raise fail("the store holds no agency yet", hint="import the demo agency first")
+            agency_id = agencies[0]
+        try:
+            found = ensure_demo_users(uow, agency_id)
+        except ValueError as error:
+            raise fail(str(error)) from None
+    table = Table("user", "role", "password", "authenticator secret", title="Demo users")
+    for u in found:
+        table.add_row(u.username, u.role, u.password, u.totp_secret)
+    console.print(table)
+    made = sum(u.created for u in found)
+    console.print(
+        f"{made} created, {len(found) - made} already there. Demo accounts only: each signs in "
+        "with the password and a code from an authenticator app holding its secret."
+    )

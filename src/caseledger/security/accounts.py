@@ -201,6 +201,17 @@ class Accounts:
         row = self._conn.execute(sa.select(users).where(users.c.username == name)).first()
         return None if row is None else Account.from_row(row)
 
+    def totp_secret(self, username: str) -> str:
+        """A demo account's authenticator secret (only demo accounts give theirs out)."""
+        row = self._conn.execute(
+            sa.select(users.c.totp_secret).where(
+                (users.c.username == username.strip().lower()) & users.c.demo
+            )
+        ).first()
+        if row is None:
+            raise AccountError(f"{username} is not a demo account")
+        return str(row.totp_secret)
+
     def list(self, agency_id: str | None = None) -> Sequence[Account]:
         query = sa.select(users).order_by(users.c.username)
         if agency_id is not None:
