@@ -8,9 +8,7 @@ import tempfile
 from hypothesis import HealthCheck, settings
 
 # Access-log keys and head records of the stores tests create stay out of the user's home.
-os.environ.setdefault(
-    "CASELEDGER_SECRETS_DIR", tempfile.mkdtemp(prefix="caseledger-test-secrets-")
-)
+os.environ.setdefault("CASELEDGER_SECRETS_DIR", tempfile.mkdtemp(prefix="caseledger-test-secrets-"))
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]

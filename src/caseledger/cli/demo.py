@@ -169,10 +169,12 @@ def users_command(
             found = ensure_demo_users(uow, agency_id)
         except ValueError as error:
             raise fail(str(error)) from None
-    table = Table("user", "role", "password", "authenticator secret", title="Demo users")
+    table = Table("user", "role", title="Demo users")
+    table.add_column("authenticator secret", overflow="fold", min_width=32)
     for u in found:
-        table.add_row(u.username, u.role, u.password, u.totp_secret)
+        table.add_row(u.username, u.role, u.totp_secret)
     console.print(table)
+    console.print(f'Password of every demo user: "{found[0].password}"')
     made = sum(u.created for u in found)
     console.print(
         f"{made} created, {len(found) - made} already there. Demo accounts only: each signs in "
