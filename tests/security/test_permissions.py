@@ -148,3 +148,15 @@ def test_the_permissions_page_is_up_to_date() -> None:
 
     page = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
     assert page.read_text(encoding="utf-8") == render(), "run: make docs"
+
+
+def test_amending_a_note_goes_through_the_guard(store: Store) -> None:
+    with store.unit_of_work(actor="dana") as uow:
+        clinician = Records(uow, _principal("clinician"))
+        clinician.amend_note("E-A", "Corrected.", "wrong time")
+        assert clinician.note_history("E-A").current == "Corrected."
+        assert ("amend", "note") in {(d.action, d.record_type) for d in clinician.guard.decisions}
+        with pytest.raises(NotFound):
+            clinician.amend_note("E-B", "Corrected.", "wrong time")
+        with pytest.raises(Denied):
+            Records(uow, _principal("billing")).amend_note("E-A", "x", "y")

@@ -116,9 +116,12 @@ def test_one_access_entry_per_client_whose_records_changed(store: Store) -> None
         assert phi not in c1
 
 
-def test_a_changed_note_logs_only_that_client(loaded: Store, tmp_path: Path) -> None:
+def test_a_changed_encounter_logs_only_that_client(loaded: Store, tmp_path: Path) -> None:
     folder = copy_fixture(tmp_path)
-    edit(folder, "encounters.csv", "3 of 4 prompts met", "4 of 4 prompts met")
+    # The charge, not the note: E1's note is signed, and a signed note never changes.
+    edit(
+        folder, "encounters.csv", "2024-02-06,09:00,12:00,1,69.00", "2024-02-06,09:00,12:00,1,72.00"
+    )
     with loaded.unit_of_work(actor="t") as uow:
         before = len(entries(uow.connection))
     report = import_dataset(loaded, folder, actor="editor")
@@ -130,7 +133,7 @@ def test_a_changed_note_logs_only_that_client(loaded: Store, tmp_path: Path) -> 
     assert [(e.actor, e.action, e.client_id, e.detail) for e in new] == [
         ("editor", "import", "C1", "encounters: 1 changed")
     ]
-    assert note is not None and "4 of 4 prompts met" in str(note["note_text"])
+    assert note is not None and str(note["charge"]) == "72.00"
 
 
 def test_child_rows_in_the_dataset_replace_that_parents_stored_rows(
@@ -359,7 +362,9 @@ def test_batches_smaller_than_the_dataset_give_the_same_result(
     assert {name: c.unchanged for name, c in again.tables.items()} == FIXTURE_ROWS
     folder = copy_fixture(tmp_path)
     edit(folder, "diagnoses.csv", "C2,F41.1,2,2023-06-01,\n", "C2,F43.10,2,2024-01-01,\n")
-    edit(folder, "encounters.csv", "3 of 4 prompts met", "4 of 4 prompts met")
+    edit(
+        folder, "encounters.csv", "2024-02-06,09:00,12:00,1,69.00", "2024-02-06,09:00,12:00,1,72.00"
+    )
     third = import_dataset(store, folder, actor="t")
     d, e = third.tables["diagnoses"], third.tables["encounters"]
     assert (d.added, d.changed, d.unchanged, d.removed) == (1, 0, 3, 1)

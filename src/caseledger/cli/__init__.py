@@ -5,7 +5,18 @@ from __future__ import annotations
 import typer
 
 from caseledger import __version__
-from caseledger.cli import access_log, audit, check, dataset, demo, policy, suppress, users
+from caseledger.cli import (
+    access_log,
+    audit,
+    check,
+    dataset,
+    demo,
+    notes,
+    policy,
+    retention,
+    suppress,
+    users,
+)
 from caseledger.cli.common import State
 
 app = typer.Typer(
@@ -55,6 +66,8 @@ suppress.register(app)
 app.command("check")(check.check_command)
 app.add_typer(access_log.app, name="access-log")
 app.add_typer(users.app, name="user")
+app.add_typer(notes.app, name="note")
+retention.register(app)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from caseledger.security.accounts import Principal
 from caseledger.security.permissions import TABLE_RECORD_TYPES, Guard, NotFound
-from caseledger.store import tables
+from caseledger.store import amendments, tables
 from caseledger.store.repositories import Repository, Row, TableChanges
 from caseledger.store.unit_of_work import UnitOfWork
 
@@ -80,10 +80,12 @@ class Records:
         client, staff = owner
         return self._client_agency(client) if client else self._staff_agency(staff)
 
-    def _check(self, action: str, table: str, agency: str | None) -> None:
-        record_type = TABLE_RECORD_TYPES[table]
+    def _check(
+        self, action: str, table: str, agency: str | None, record_type: str | None = None
+    ) -> None:
+        kind = record_type or TABLE_RECORD_TYPES[table]
         # A record whose agency cannot be told is nobody's: not found, as another agency's.
-        self.guard.check(self.principal, action, record_type, record_agency=agency or "")
+        self.guard.check(self.principal, action, kind, record_agency=agency or "")
 
     def _repo(self, table: str) -> Repository:
         if table not in TABLE_RECORD_TYPES:
@@ -119,6 +121,15 @@ class Records:
             self._check("update", table, self._stored_agency(table, str(row[key])))
         self._check("update" if exists else "create", table, self._agency_of_row(table, row))
         return repo.upsert_many([row])
+
+    def amend_note(self, encounter_id: str, text: str, reason: str) -> int:
+        """Appends a correction to a signed note (see :mod:`caseledger.store.amendments`)."""
+        self._check("amend", "encounters", self._stored_agency("encounters", encounter_id), "note")
+        return amendments.amend(self.uow, encounter_id, text, reason)
+
+    def note_history(self, encounter_id: str) -> amendments.NoteHistory:
+        self._check("read", "encounters", self._stored_agency("encounters", encounter_id), "note")
+        return amendments.history(self.uow, encounter_id)
 
     def delete(self, table: str, record_id: str) -> None:
         repo = self._repo(table)

@@ -21,6 +21,7 @@ from caseledger.facts.cells import Value
 from caseledger.facts.schema import Kind
 from caseledger.store import tables
 from caseledger.store.access_log import AccessEntry, AccessLog
+from caseledger.store.errors import StoreError
 
 Row = dict[str, Value]
 Progress = Callable[[int], None]
@@ -59,6 +60,23 @@ def client_link(contract: schema.Table) -> ClientLink | None:
         if schema.table(parent_table).has_column("client_id"):
             return ClientLink(parent_column, via=parent_table)
     return None
+
+
+#: what a signature freezes
+SIGNED_NOTE_COLUMNS = ("note_text", "note_signed_by", "note_signed_on")
+
+
+class FrozenRecordChanged(StoreError):
+    """A write would change what may no longer change (a signed note)."""
+
+    def __init__(self, table: str, ids: list[str]) -> None:
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        super().__init__(
+            f"{table}: the signed note of {shown} would change; nothing was written",
+            hint="a signed note is kept as signed: record a correction with "
+            "'caseledger note amend ENCOUNTER_ID --reason TEXT'",
+        )
+        self.ids = ids
 
 
 @dataclass
@@ -250,6 +268,10 @@ class Repository:
                 self._log_changes(changes)
         return removed
 
+    def _frozen(self, stored: dict[str, Any], incoming: dict[str, Any]) -> bool:
+        """Whether ``incoming`` changes a part of ``stored`` that may no longer change."""
+        return False
+
     def delete(self, record_id: str, *, log: bool = True) -> bool:
         """Removes the row with this id (tables keyed by an id); whether there was one."""
         column = self.table.c[self._id_column()]
@@ -289,6 +311,11 @@ class Repository:
                     raise ValueError(f"{self.name}: id {record_id} is given twice")
                 seen.add(record_id)
             stored = self._stored_by_id(ids)
+            refused = [
+                p[key] for p in incoming if p[key] in stored and self._frozen(stored[p[key]], p)
+            ]
+            if refused:
+                raise FrozenRecordChanged(self.name, [str(i) for i in refused])
             inserts, updates = [], []
             new_clients = self.clients_of(incoming)
             old_clients = self.clients_of([stored[i] for i in ids if i in stored])
@@ -518,7 +545,13 @@ class Repository:
 
 
 class EncounterRepository(Repository):
-    """Encounters, with the lookups the audit and the single-encounter check make."""
+    """Encounters, with the lookups the audit and the single-encounter check make. A signed
+    note does not change: corrections are amendments (:mod:`caseledger.store.amendments`)."""
+
+    def _frozen(self, stored: dict[str, Any], incoming: dict[str, Any]) -> bool:
+        if stored.get("note_signed_by") is None:
+            return False
+        return any(stored.get(c) != incoming.get(c) for c in SIGNED_NOTE_COLUMNS)
 
     def for_client(
         self, client_id: str, start: dt.date | None = None, end: dt.date | None = None

@@ -252,3 +252,42 @@ sessions = sa.Table(
     sa.Index("ix_sessions_user_id", "user_id"),
     comment="Signed-in sessions, kept on the server so they can be ended at once.",
 )
+
+note_amendments = sa.Table(
+    "note_amendments",
+    metadata,
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    # No foreign key: a purge removes an encounter and its amendments together, in that order.
+    sa.Column("encounter_id", sa.String(), nullable=False),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("author", sa.String(), nullable=False),
+    sa.Column("at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Index("ix_note_amendments_encounter_id", "encounter_id"),
+    comment="Corrections to signed notes, appended; the signed note itself never changes.",
+)
+
+legal_holds = sa.Table(
+    "legal_holds",
+    metadata,
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("client_id", sa.String(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("placed_by", sa.String(), nullable=False),
+    sa.Column("placed_at", sa.DateTime(), nullable=False, comment="UTC"),
+    # A hold is released, never deleted, so the record of it stays.
+    sa.Column("released_at", sa.DateTime(), nullable=True, comment="UTC"),
+    sa.Column("released_by", sa.String(), nullable=True),
+    sa.Index("ix_legal_holds_client_id", "client_id"),
+    comment="Clients whose records may not be purged, whatever their age (litigation, audits).",
+)

@@ -1,0 +1,60 @@
+"""``caseledger note amend|history``: a signed note is corrected by amendment, never rewritten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from caseledger.cli.common import console, state
+from caseledger.cli.dataset import store_errors
+from caseledger.store import Store
+from caseledger.store.amendments import amend, history
+
+app = typer.Typer(help="Signed notes: amend and show their history.", no_args_is_help=True)
+
+
+@app.command("amend")
+def amend_command(
+    ctx: typer.Context,
+    encounter_id: str = typer.Argument(..., help="The encounter whose signed note is corrected."),
+    reason: str = typer.Option(..., "--reason", help="Why the note is corrected."),
+    text_file: Path = typer.Option(
+        ...,
+        "--text-file",
+        exists=True,
+        dir_okay=False,
+        help="The corrected note, as a UTF-8 text file.",
+    ),
+    actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who amends it."),
+) -> None:
+    """Append a correction to a signed note. The note as signed stays, beside every amendment."""
+    text = text_file.read_text(encoding="utf-8")
+    url = state(ctx).db_url
+    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
+        number = amend(uow, encounter_id, text, reason)
+    console.print(f"Amendment {number} added to the note of {escape(encounter_id)}.")
+
+
+@app.command("history")
+def history_command(
+    ctx: typer.Context,
+    encounter_id: str = typer.Argument(...),
+    actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who reads it (logged)."),
+) -> None:
+    """The note as signed, then every amendment with its author, time and reason."""
+    url = state(ctx).db_url
+    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
+        found = history(uow, encounter_id)
+    signed = f"signed by {found.signed_by} on {found.signed_on}" if found.signed_by else "unsigned"
+    console.print(f"[bold]Note of {escape(encounter_id)}[/] ({signed}):")
+    console.print(escape(found.text or "(no note)"), soft_wrap=True)
+    for a in found.amendments:
+        console.print(
+            f"\n[bold]Amendment {a.number}[/] by {escape(a.author)}, {a.at:%Y-%m-%d %H:%M} UTC; "
+            f"reason: {escape(a.reason)}"
+        )
+        console.print(escape(a.text), soft_wrap=True)
+    if not found.amendments:
+        console.print("No amendments.")
