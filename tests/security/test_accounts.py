@@ -229,3 +229,28 @@ def test_emergency_access_is_off_until_turned_on(
     clock.advance(minutes=61)
     with store.unit_of_work() as uow:
         assert isinstance(accounts(uow).sign_in("breakglass", PASSWORD), Refused)
+
+
+def test_session_limits_are_configurable_and_checked() -> None:
+    import datetime as dt
+
+    from caseledger.security.accounts import AuthSettings
+
+    default = AuthSettings.from_env({})
+    assert (default.idle, default.lifetime) == (dt.timedelta(minutes=15), dt.timedelta(hours=12))
+    chosen = AuthSettings.from_env(
+        {"CASELEDGER_SESSION_IDLE_MINUTES": "5", "CASELEDGER_SESSION_HOURS": "8"}
+    )
+    assert (chosen.idle, chosen.lifetime) == (dt.timedelta(minutes=5), dt.timedelta(hours=8))
+    with pytest.raises(AccountError, match="from 1 to 60"):
+        AuthSettings.from_env({"CASELEDGER_SESSION_IDLE_MINUTES": "90"})
+
+
+def test_a_shorter_idle_limit_from_the_environment_applies(
+    store: Store, clock: HandClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASELEDGER_SESSION_IDLE_MINUTES", "5")
+    _add(store)
+    token, _ = _sign_in(store, clock)
+    clock.advance(minutes=5, seconds=1)
+    assert _session(store, token) is None

@@ -11,8 +11,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseledger.cli.common import console, fail, state
+from caseledger.cli.common import console, fail, refusals, state
 from caseledger.cli.dataset import store_errors
+from caseledger.security.operator import acting_as
+from caseledger.security.records import Records
 from caseledger.store import Store
 from caseledger.store.access_chain import verify
 from caseledger.store.access_log import entries
@@ -64,18 +66,28 @@ def report_command(
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
     actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who asks (logged)."),
 ) -> None:
-    """The entries, oldest first, filtered by day, client and user. Asking is itself logged."""
+    """The entries, oldest first, filtered by day, client and user. Asking is itself logged.
+    With --as naming an account, their role must allow it and only their agency's entries show."""
     if fmt not in ("table", "csv", "json"):
         raise fail(f"--format must be table, csv or json, got {fmt!r}")
     first, last = _day(start, "--from"), _day(end, "--to")
     if first and last and first > last:
         raise fail("--from is after --to")
     url = state(ctx).db_url
-    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
+    with (
+        store_errors(url),
+        refusals(),
+        Store.open(url) as store,
+        store.unit_of_work(actor=actor) as uow,
+    ):
+        who = acting_as(uow, actor)
+        if who is not None:
+            Records(uow, who).check_own("read", "access_log")
         found = entries(
             uow.connection,
             client_id=client,
             actor=user,
+            agency_id=who.agency_id if who else None,
             start=dt.datetime.combine(first, dt.time()) if first else None,
             end=dt.datetime.combine(last + dt.timedelta(days=1), dt.time()) if last else None,
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from caseledger.config import database_url
 
@@ -38,3 +41,15 @@ def fail(message: str, *, hint: str | None = None, code: int = EXIT_INVALID) -> 
     if hint:
         err_console.print(f"  {hint}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A permission refusal (see ``caseledger.security``) as one line and exit status 2; another
+    agency's record reads as one that does not exist."""
+    from caseledger.security.permissions import Denied, NotFound
+
+    try:
+        yield
+    except (Denied, NotFound) as error:
+        raise fail(escape(str(error))) from None

@@ -1,4 +1,6 @@
-"""``caseledger note amend|history``: a signed note is corrected by amendment, never rewritten."""
+"""``caseledger note amend|history``: a signed note is corrected by amendment, never rewritten.
+
+With ``--as`` naming an account, the command acts as that person (their role, their agency)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from caseledger.cli.common import console, state
+from caseledger.cli.common import console, refusals, state
 from caseledger.cli.dataset import store_errors
+from caseledger.security.operator import acting_as
+from caseledger.security.records import Records
 from caseledger.store import Store
 from caseledger.store.amendments import amend, history
 
@@ -32,8 +36,17 @@ def amend_command(
     """Append a correction to a signed note. The note as signed stays, beside every amendment."""
     text = text_file.read_text(encoding="utf-8")
     url = state(ctx).db_url
-    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
-        number = amend(uow, encounter_id, text, reason)
+    with (
+        store_errors(url),
+        refusals(),
+        Store.open(url) as store,
+        store.unit_of_work(actor=actor) as uow,
+    ):
+        who = acting_as(uow, actor)
+        if who is None:
+            number = amend(uow, encounter_id, text, reason)
+        else:
+            number = Records(uow, who).amend_note(encounter_id, text, reason)
     console.print(f"Amendment {number} added to the note of {escape(encounter_id)}.")
 
 
@@ -45,8 +58,18 @@ def history_command(
 ) -> None:
     """The note as signed, then every amendment with its author, time and reason."""
     url = state(ctx).db_url
-    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
-        found = history(uow, encounter_id)
+    with (
+        store_errors(url),
+        refusals(),
+        Store.open(url) as store,
+        store.unit_of_work(actor=actor) as uow,
+    ):
+        who = acting_as(uow, actor)
+        found = (
+            history(uow, encounter_id)
+            if who is None
+            else Records(uow, who).note_history(encounter_id)
+        )
     signed = f"signed by {found.signed_by} on {found.signed_on}" if found.signed_by else "unsigned"
     console.print(f"[bold]Note of {escape(encounter_id)}[/] ({signed}):")
     console.print(escape(found.text or "(no note)"), soft_wrap=True)

@@ -1,5 +1,6 @@
 """``caseledger hold``, ``holds`` and ``purge``: legal holds and removing what is past its
-retention period."""
+retention period. With ``--as`` naming an account, the command acts as that person: their role
+must allow it, and a purge reaches their agency's clients only."""
 
 from __future__ import annotations
 
@@ -10,11 +11,20 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseledger.cli.common import console, fail, state
+from caseledger.cli.common import console, fail, refusals, state
 from caseledger.cli.dataset import store_errors
 from caseledger.policy import load_policy
+from caseledger.security.operator import acting_as
+from caseledger.security.records import Records
 from caseledger.store import Store, StoreError
-from caseledger.store.retention import holds, place_hold, plan_purge, purge, release_hold
+from caseledger.store.retention import (
+    hold_client,
+    holds,
+    place_hold,
+    plan_purge,
+    purge,
+    release_hold,
+)
 
 hold_app = typer.Typer(help="Legal holds: a held client's records are never purged.",
                        no_args_is_help=True)  # fmt: skip
@@ -38,7 +48,15 @@ def hold_add(
 ) -> None:
     """Place a legal hold on a client: none of their records is purged until it is released."""
     url = state(ctx).db_url
-    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
+    with (
+        store_errors(url),
+        refusals(),
+        Store.open(url) as store,
+        store.unit_of_work(actor=actor) as uow,
+    ):
+        who = acting_as(uow, actor)
+        if who is not None:
+            Records(uow, who).check_client("hold", "retention", client_id)
         number = place_hold(uow, client_id, reason)
     console.print(f"Legal hold {number} placed on client {escape(client_id)}.")
 
@@ -51,7 +69,15 @@ def hold_release(
 ) -> None:
     """Release a legal hold (it stays on record, marked released)."""
     url = state(ctx).db_url
-    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
+    with (
+        store_errors(url),
+        refusals(),
+        Store.open(url) as store,
+        store.unit_of_work(actor=actor) as uow,
+    ):
+        who = acting_as(uow, actor)
+        if who is not None:
+            Records(uow, who).check_client("hold", "retention", hold_client(uow, number) or "")
         release_hold(uow, number)
     console.print(f"Legal hold {number} released.")
 
@@ -83,9 +109,23 @@ def purge_command(
     today = _date(as_of, "--as-of") or dt.date.today()
     assert cutoff is not None
     url = state(ctx).db_url
-    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
+    with (
+        store_errors(url),
+        refusals(),
+        Store.open(url) as store,
+        store.unit_of_work(actor=actor) as uow,
+    ):
+        who = acting_as(uow, actor)
+        if who is not None:
+            Records(uow, who).check_own("purge", "retention")
         try:
-            plan = plan_purge(uow, load_policy(), before=cutoff, as_of=today)
+            plan = plan_purge(
+                uow,
+                load_policy(),
+                before=cutoff,
+                as_of=today,
+                agency_id=who.agency_id if who else None,
+            )
         except StoreError as error:
             raise fail(escape(str(error))) from None
         removable = plan.removable

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,10 @@ log = logging.getLogger("caseledger.security")
 REFUSED = "the user name, password or code is not right"
 
 
+ENV_IDLE = "CASELEDGER_SESSION_IDLE_MINUTES"
+ENV_LIFETIME = "CASELEDGER_SESSION_HOURS"
+
+
 @dataclass(frozen=True)
 class AuthSettings:
     max_failures: int = 5
@@ -40,6 +45,27 @@ class AuthSettings:
     lifetime: dt.timedelta = dt.timedelta(hours=12)
     #: how recent a re-entry of password and code must be to change either
     reauth_window: dt.timedelta = dt.timedelta(minutes=5)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> AuthSettings:
+        """The defaults, with the session limits an agency may set:
+        ``CASELEDGER_SESSION_IDLE_MINUTES`` (1 to 60) and ``CASELEDGER_SESSION_HOURS`` (1 to 24)."""
+        env = os.environ if environ is None else environ
+        idle = _bounded(env, ENV_IDLE, 1, 60)
+        hours = _bounded(env, ENV_LIFETIME, 1, 24)
+        return cls(
+            idle=dt.timedelta(minutes=idle) if idle else cls.idle,
+            lifetime=dt.timedelta(hours=hours) if hours else cls.lifetime,
+        )
+
+
+def _bounded(env: Mapping[str, str], name: str, low: int, high: int) -> int | None:
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise AccountError(f"{name} must be a whole number from {low} to {high}, got {text!r}")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -125,7 +151,7 @@ class Accounts:
 
     uow: UnitOfWork
     hasher: Hasher = field(default_factory=Hasher)
-    settings: AuthSettings = field(default_factory=AuthSettings)
+    settings: AuthSettings = field(default_factory=AuthSettings.from_env)
 
     @property
     def _conn(self) -> sa.Connection:

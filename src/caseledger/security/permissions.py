@@ -130,10 +130,12 @@ class Guard:
         record_type: str,
         *,
         record_agency: str | None = None,
+        named: str | None = None,
     ) -> None:
         """Returns when ``principal`` may ``action`` a ``record_type`` of ``record_agency``
-        (their own agency when None); raises :class:`NotFound` for another agency's record and
-        :class:`Denied` when the role may not."""
+        (their own agency when None); raises :class:`NotFound` for another agency's record (saying
+        no such ``named`` thing, by default the record type) and :class:`Denied` when the role may
+        not."""
         if action not in ACTIONS or record_type not in RECORD_TYPES:
             raise ValueError(f"unknown action or record type: {action} {record_type}")
         same = record_agency is None or record_agency == principal.agency_id
@@ -149,7 +151,7 @@ class Guard:
             )
         if not same:
             log.info("not found for %s: %s of another agency", principal.user_id, record_type)
-            raise NotFound(f"no such {record_type.replace('_', ' ')}")
+            raise NotFound(f"no such {named or record_type.replace('_', ' ')}")
         if not granted:
             log.info("denied: %s may not %s %s", principal.user_id, action, record_type)
             raise Denied(f"your role ({principal.role}) may not {action} {record_type} records")

@@ -85,12 +85,32 @@ class Records:
     ) -> None:
         kind = record_type or TABLE_RECORD_TYPES[table]
         # A record whose agency cannot be told is nobody's: not found, as another agency's.
-        self.guard.check(self.principal, action, kind, record_agency=agency or "")
+        self.guard.check(
+            self.principal,
+            action,
+            kind,
+            record_agency=agency or "",
+            named=TABLE_RECORD_TYPES[table].replace("_", " "),
+        )
 
     def _repo(self, table: str) -> Repository:
         if table not in TABLE_RECORD_TYPES:
             raise KeyError(f"unknown table {table!r}")
         return self.uow.repo(table)
+
+    def check_client(self, action: str, record_type: str, client_id: str) -> None:
+        """Asks the guard about an action on something of one client's (a legal hold...)."""
+        self.guard.check(
+            self.principal,
+            action,
+            record_type,
+            record_agency=self._client_agency(client_id) or "",
+            named="client",
+        )
+
+    def check_own(self, action: str, record_type: str) -> None:
+        """Asks the guard about an action over the person's own agency as a whole."""
+        self.guard.check(self.principal, action, record_type)
 
     # ------------------------------------------------------------------------ the records
 

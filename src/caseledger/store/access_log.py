@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from caseledger.store.access_chain import last_entry, seal
 from caseledger.store.secrets import Head, StoreSecrets
-from caseledger.store.tables import ACCESS_ACTIONS, access_log
+from caseledger.store.tables import ACCESS_ACTIONS, access_log, table
 
 #: the PostgreSQL advisory lock that writers of the log take in turn (any fixed number)
 _LOG_LOCK = 0x63_61_73_65_6C_67
@@ -177,10 +177,16 @@ def entries(
     actor: str | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    agency_id: str | None = None,
 ) -> Sequence[LoggedAccess]:
-    """The stored entries, oldest first; optionally for one client, one actor, and from
-    ``start`` up to (not including) ``end`` (naive UTC)."""
+    """The stored entries, oldest first; optionally for one client, one actor, from ``start``
+    up to (not including) ``end`` (naive UTC), and only those about one agency's clients (or
+    about no client)."""
     query = sa.select(access_log).order_by(access_log.c.id)
+    if agency_id is not None:
+        clients = table("clients").c
+        own = sa.select(clients.client_id).where(clients.agency_id == agency_id)
+        query = query.where(access_log.c.client_id.is_(None) | access_log.c.client_id.in_(own))
     if client_id is not None:
         query = query.where(access_log.c.client_id == client_id)
     if actor is not None:

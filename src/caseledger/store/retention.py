@@ -105,6 +105,16 @@ def release_hold(uow: UnitOfWork, number: int) -> None:
         raise StoreError(f"no legal hold {number} in force")
 
 
+def hold_client(uow: UnitOfWork, number: int) -> str | None:
+    """The client a hold in force is on."""
+    found = uow.connection.execute(
+        sa.select(legal_holds.c.client_id).where(
+            (legal_holds.c.id == number) & legal_holds.c.released_at.is_(None)
+        )
+    ).scalar_one_or_none()
+    return None if found is None else str(found)
+
+
 def holds(uow: UnitOfWork) -> list[Hold]:
     rows = uow.connection.execute(
         sa.select(legal_holds).where(legal_holds.c.released_at.is_(None)).order_by(legal_holds.c.id)
@@ -148,14 +158,26 @@ class PurgePlan:
         return sum(1 for c in self.considered if c.keep_until >= self.as_of)
 
 
-def plan_purge(uow: UnitOfWork, policy: Policy, *, before: dt.date, as_of: dt.date) -> PurgePlan:
-    """What a purge would remove. Reads ids, dates and codes only (no note text)."""
+def plan_purge(
+    uow: UnitOfWork,
+    policy: Policy,
+    *,
+    before: dt.date,
+    as_of: dt.date,
+    agency_id: str | None = None,
+) -> PurgePlan:
+    """What a purge would remove (of one agency's clients, when ``agency_id`` is given). Reads
+    ids, dates and codes only (no note text)."""
     enc = table("encounters").c
     held = {h.client_id for h in holds(uow)}
+    query = sa.select(enc.encounter_id, enc.client_id, enc.date, enc.service_code, enc.modifiers)
+    if agency_id is not None:
+        clients = table("clients").c
+        query = query.where(
+            enc.client_id.in_(sa.select(clients.client_id).where(clients.agency_id == agency_id))
+        )
     rows = uow.connection.execute(
-        sa.select(enc.encounter_id, enc.client_id, enc.date, enc.service_code, enc.modifiers)
-        .where(enc.date < before)
-        .order_by(enc.date, enc.encounter_id)
+        query.where(enc.date < before).order_by(enc.date, enc.encounter_id)
     )
     considered = [
         Candidate(
