@@ -200,3 +200,11 @@ def test_entries_written_before_the_chain_are_chained_by_the_upgrade(empty_url: 
             assert list(clients) == ["C7", "C9", "C12", "C0"]
     assert verdict.ok, verdict.problem
     assert verdict.checked == 4
+
+
+def test_printing_is_an_action_of_its_own(store: Store) -> None:
+    with store.unit_of_work(actor="dana") as uow:
+        uow.access.record("print", client_id="C1", record_type="plans", detail="1 page")
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(access_log.c.action)).scalars().all() == ["print"]
+    assert _verify(store).ok

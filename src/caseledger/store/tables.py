@@ -19,7 +19,7 @@ ROW_ID = "row_id"
 #: Columns beyond the contract, kept as a JSON object so they survive import and export.
 EXTRA = "extra"
 
-ACCESS_ACTIONS = ("create", "read", "update", "delete", "export", "import", "query")
+ACCESS_ACTIONS = ("create", "read", "update", "delete", "print", "export", "import", "query")
 
 # Explicit constraint names keep migrations stable and let later migrations alter them by name.
 NAMING = {
