@@ -11,9 +11,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseledger.cli.common import console, fail, refusals, state
+from caseledger.cli.common import acting, console, fail, parse_date, state
 from caseledger.cli.dataset import store_errors
-from caseledger.security.operator import acting_as
 from caseledger.security.records import Records
 from caseledger.store import Store
 from caseledger.store.access_chain import verify
@@ -47,15 +46,6 @@ def verify_command(ctx: typer.Context) -> None:
     console.print(f"The access log is intact: {verdict.checked:,} entries{newest}.")
 
 
-def _day(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} expects a date YYYY-MM-DD, got {value!r}") from None
-
-
 @app.command("report")
 def report_command(
     ctx: typer.Context,
@@ -70,17 +60,11 @@ def report_command(
     With --as naming an account, their role must allow it and only their agency's entries show."""
     if fmt not in ("table", "csv", "json"):
         raise fail(f"--format must be table, csv or json, got {fmt!r}")
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
     if first and last and first > last:
         raise fail("--from is after --to")
     url = state(ctx).db_url
-    with (
-        store_errors(url),
-        refusals(),
-        Store.open(url) as store,
-        store.unit_of_work(actor=actor) as uow,
-    ):
-        who = acting_as(uow, actor)
+    with acting(url, actor) as (uow, who):
         if who is not None:
             Records(uow, who).check_own("read", "access_log")
         found = entries(

@@ -14,7 +14,7 @@ from caseledger.audit.engine import AuditResult, run_audit
 from caseledger.audit.findings import SEVERITY_RANK
 from caseledger.audit.html import render_html
 from caseledger.audit.report import print_table, to_csv, to_json
-from caseledger.cli.common import console, err_console, fail, state
+from caseledger.cli.common import console, err_console, fail, parse_date, state
 from caseledger.config import ENV_DB
 from caseledger.facts.columnar import Facts, FactsUnavailable, facts_from_folder
 from caseledger.facts.dataset import DatasetNotFound
@@ -26,18 +26,9 @@ FAIL_ON = ("error", "warning", "info", "none")
 EXIT_FINDINGS = 1
 
 
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} expects a date YYYY-MM-DD, got {value!r}") from None
-
-
 def _as_of(option: str | None, folder: Path | None) -> tuple[dt.date, str]:
     if option:
-        found = _date(option, "--as-of")
+        found = parse_date(option, "--as-of")
         assert found is not None
         return found, "--as-of"
     if folder is not None and (folder / "demo.json").exists():
@@ -116,7 +107,7 @@ def audit_command(
         raise fail(
             "give a dataset folder or --store (one of them)", hint="caseledger audit var/demo"
         )
-    period = (_date(start, "--from"), _date(end, "--to"))
+    period = (parse_date(start, "--from"), parse_date(end, "--to"))
     if period[0] and period[1] and period[0] > period[1]:
         raise fail(f"--from {period[0]} is after --to {period[1]}")
     today, source = _as_of(as_of, folder)

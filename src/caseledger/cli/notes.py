@@ -9,11 +9,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from caseledger.cli.common import console, refusals, state
-from caseledger.cli.dataset import store_errors
-from caseledger.security.operator import acting_as
+from caseledger.cli.common import acting, console, state
 from caseledger.security.records import Records
-from caseledger.store import Store
 from caseledger.store.amendments import amend, history
 
 app = typer.Typer(help="Signed notes: amend and show their history.", no_args_is_help=True)
@@ -36,13 +33,7 @@ def amend_command(
     """Append a correction to a signed note. The note as signed stays, beside every amendment."""
     text = text_file.read_text(encoding="utf-8")
     url = state(ctx).db_url
-    with (
-        store_errors(url),
-        refusals(),
-        Store.open(url) as store,
-        store.unit_of_work(actor=actor) as uow,
-    ):
-        who = acting_as(uow, actor)
+    with acting(url, actor) as (uow, who):
         if who is None:
             number = amend(uow, encounter_id, text, reason)
         else:
@@ -58,13 +49,7 @@ def history_command(
 ) -> None:
     """The note as signed, then every amendment with its author, time and reason."""
     url = state(ctx).db_url
-    with (
-        store_errors(url),
-        refusals(),
-        Store.open(url) as store,
-        store.unit_of_work(actor=actor) as uow,
-    ):
-        who = acting_as(uow, actor)
+    with acting(url, actor) as (uow, who):
         found = (
             history(uow, encounter_id)
             if who is None

@@ -11,10 +11,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseledger.cli.common import console, fail, refusals, state
+from caseledger.cli.common import acting, console, fail, parse_date, state
 from caseledger.cli.dataset import store_errors
 from caseledger.policy import load_policy
-from caseledger.security.operator import acting_as
 from caseledger.security.records import Records
 from caseledger.store import Store, StoreError
 from caseledger.store.retention import (
@@ -30,15 +29,6 @@ hold_app = typer.Typer(help="Legal holds: a held client's records are never purg
                        no_args_is_help=True)  # fmt: skip
 
 
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} expects a date YYYY-MM-DD, got {value!r}") from None
-
-
 @hold_app.command("add")
 def hold_add(
     ctx: typer.Context,
@@ -48,13 +38,7 @@ def hold_add(
 ) -> None:
     """Place a legal hold on a client: none of their records is purged until it is released."""
     url = state(ctx).db_url
-    with (
-        store_errors(url),
-        refusals(),
-        Store.open(url) as store,
-        store.unit_of_work(actor=actor) as uow,
-    ):
-        who = acting_as(uow, actor)
+    with acting(url, actor) as (uow, who):
         if who is not None:
             Records(uow, who).check_client("hold", "retention", client_id)
         number = place_hold(uow, client_id, reason)
@@ -69,13 +53,7 @@ def hold_release(
 ) -> None:
     """Release a legal hold (it stays on record, marked released)."""
     url = state(ctx).db_url
-    with (
-        store_errors(url),
-        refusals(),
-        Store.open(url) as store,
-        store.unit_of_work(actor=actor) as uow,
-    ):
-        who = acting_as(uow, actor)
+    with acting(url, actor) as (uow, who):
         if who is not None:
             Records(uow, who).check_client("hold", "retention", hold_client(uow, number) or "")
         release_hold(uow, number)
@@ -105,17 +83,11 @@ def purge_command(
 ) -> None:
     """Remove encounters (and their note amendments) past their keep-until date and not under a
     legal hold. Without --apply it only shows what it would remove."""
-    cutoff = _date(before, "--before")
-    today = _date(as_of, "--as-of") or dt.date.today()
+    cutoff = parse_date(before, "--before")
+    today = parse_date(as_of, "--as-of") or dt.date.today()
     assert cutoff is not None
     url = state(ctx).db_url
-    with (
-        store_errors(url),
-        refusals(),
-        Store.open(url) as store,
-        store.unit_of_work(actor=actor) as uow,
-    ):
-        who = acting_as(uow, actor)
+    with acting(url, actor) as (uow, who):
         if who is not None:
             Records(uow, who).check_own("purge", "retention")
         try:
