@@ -14,6 +14,7 @@ from caseledger.cli import (
     notes,
     policy,
     retention,
+    serve,
     suppress,
     users,
 )
@@ -68,6 +69,7 @@ app.add_typer(access_log.app, name="access-log")
 app.add_typer(users.app, name="user")
 app.add_typer(notes.app, name="note")
 retention.register(app)
+app.command("serve")(serve.serve_command)
 
 
 def main() -> None:

@@ -384,6 +384,15 @@ class Accounts:
         log.info("signed in: %s", row.user_id)
         return self._principal(row, now)
 
+    def enrollment_for(self, token: str) -> Enrollment | None:
+        """For a session waiting for its second factor on an account with no authenticator yet:
+        what to enter in the app (without recovery codes, which were given at creation)."""
+        pending = self._pending(token, self._now())
+        if pending is None or pending[1].mfa_enrolled_at is not None:
+            return None
+        row = pending[1]
+        return Enrollment(row.totp_secret, mfa.provisioning_uri(row.totp_secret, row.username), [])
+
     def use_recovery_code(self, token: str, code: str) -> Principal | Refused:
         """Instead of an authenticator code, once per code. The account should enroll a new
         authenticator next (``reset_second_factor``)."""

@@ -123,6 +123,11 @@ class Records:
             raise NotFound(f"no such {TABLE_RECORD_TYPES[table]}")
         return row
 
+    def clients(self) -> Sequence[Row]:
+        """The clients of the person's agency."""
+        self.guard.check(self.principal, "query", "client")
+        return self.uow.repo("clients").list_where(agency_id=self.principal.agency_id)
+
     def for_client(self, table: str, client_id: str) -> Sequence[Row]:
         """A client's rows of ``table`` (their encounters, plans...)."""
         repo = self._repo(table)

@@ -1,0 +1,1 @@
+"""The web application: server-rendered pages on the secure core and the audit engine."""
