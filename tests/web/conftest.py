@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,13 +15,31 @@ from caseledger.security.passwords import fast_hasher
 from caseledger.store import Store
 from caseledger.store.importer import import_dataset
 from caseledger.web.app import WebSettings, create_app
+from tests.rules.scenario import Scenario
 from tests.security.conftest import PASSWORD, START, HandClock, accounts, two_agencies
 
-USERS = {  # user name: (agency, role)
-    "cleo": ("A1", "clinician"),
-    "bill": ("A1", "billing"),
-    "bea": ("A2", "clinician"),
+USERS = {  # user name: (agency, role, the staff member they are)
+    "cleo": ("A1", "clinician", "S-LPC"),
+    "bill": ("A1", "billing", None),
+    "bea": ("A2", "clinician", "S-B"),
+    "carl": ("A1", "clinician", "S-CSW"),
+    "sue": ("A1", "supervisor", "S-LPC2"),
 }
+
+
+#: the clients of agency A1 a group session can take (C-CPR and eight more like it)
+GROUP_CLIENTS = ("C-CPR", *(f"C-P{n}" for n in range(2, 10)))
+
+
+def web_agencies() -> Scenario:
+    """Two agencies, with nine CPR clients and a second licensed professional in A1."""
+    s = two_agencies()
+    client = copy.deepcopy(s.row("clients", client_id="C-CPR"))
+    for other in GROUP_CLIENTS[1:]:
+        s.add("clients", **{**client, "client_id": other})
+    staff = copy.deepcopy(s.row("staff", staff_id="S-LPC"))
+    s.add("staff", **{**staff, "staff_id": "S-LPC2", "first_name": "Second"})
+    return s
 
 
 @pytest.fixture
@@ -31,14 +50,16 @@ def clock() -> HandClock:
 @pytest.fixture
 def web_store(tmp_path: Path, clock: HandClock) -> tuple[str, dict[str, str]]:
     """The store's URL and each user's authenticator secret."""
-    write_dataset(two_agencies().dataset(), tmp_path / "data")
+    write_dataset(web_agencies().dataset(), tmp_path / "data")
     url = f"sqlite:///{tmp_path / 'store.db'}"
     secrets = {}
     with Store.open(url, clock=clock) as store:
         assert import_dataset(store, tmp_path / "data", actor="setup").committed
         with store.unit_of_work(actor="admin") as uow:
-            for name, (agency, role) in USERS.items():
-                _, enrollment = accounts(uow).add(name, name.title(), agency, role, PASSWORD)
+            for name, (agency, role, staff) in USERS.items():
+                _, enrollment = accounts(uow).add(
+                    name, name.title(), agency, role, PASSWORD, staff_id=staff
+                )
                 secrets[name] = enrollment.secret
     return url, secrets
 
@@ -46,7 +67,8 @@ def web_store(tmp_path: Path, clock: HandClock) -> tuple[str, dict[str, str]]:
 @pytest.fixture
 def client(web_store: tuple[str, dict[str, str]], clock: HandClock) -> Iterator[TestClient]:
     url, _ = web_store
-    app = create_app(url, clock=clock, settings=WebSettings(hasher=fast_hasher()))
+    settings = WebSettings(hasher=fast_hasher(), warm_checker=False)
+    app = create_app(url, clock=clock, settings=settings)
     with TestClient(app, base_url="https://testserver") as c:
         yield c
 

@@ -174,6 +174,11 @@ class EncounterChecker:
         for name in names:
             self._engine.raw.execute(f"DEALLOCATE {name}")
 
+    def prepare(self, as_of: dt.date) -> None:
+        """Builds, compiles and prepares the rules for ``as_of`` ahead of the first check (a
+        server does it at start, so no user waits for it)."""
+        self._prepared_for(as_of)
+
     # -------------------------------------------------------------------------------- running
 
     def _execute(self, name: str) -> list[dict[str, Any]]:

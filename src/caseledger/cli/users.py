@@ -34,6 +34,9 @@ def add_command(
     name: str = typer.Option(..., "--name", help="The person's name, as shown."),
     agency: str = typer.Option(..., "--agency", help="The agency id they work in."),
     role: str = typer.Option(..., "--role", help=f"One of: {', '.join(ROLES)}."),
+    staff: str | None = typer.Option(
+        None, "--staff", metavar="STAFF_ID", help="The staff member they are (signs their notes)."
+    ),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from the first line of stdin."
     ),
@@ -49,7 +52,9 @@ def add_command(
                 accounts = Accounts(uow)
                 if not accounts.list() and role != "administrator":
                     raise AccountError("the first account must be an administrator")
-                account, enrollment = accounts.add(username, name, agency, role, password)
+                account, enrollment = accounts.add(
+                    username, name, agency, role, password, staff_id=staff
+                )
         except AccountError as error:
             raise fail(escape(str(error))) from None
     console.print(f"Added {account.username} ({account.role}, agency {account.agency_id}).")

@@ -79,6 +79,7 @@ class Account:
     disabled: bool
     demo: bool
     emergency_until: dt.datetime | None
+    staff_id: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Account:
@@ -92,6 +93,7 @@ class Account:
             disabled=row.disabled_at is not None,
             demo=bool(row.demo),
             emergency_until=row.emergency_until,
+            staff_id=row.staff_id,
         )
 
 
@@ -119,6 +121,8 @@ class Principal:
     role: str
     #: an emergency-access account acting while turned on
     emergency: bool = False
+    #: the staff member this person is (who signs their notes), if any
+    staff_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ class Accounts:
         password: str,
         *,
         demo: bool = False,
+        staff_id: str | None = None,
     ) -> tuple[Account, Enrollment]:
         """A new account, its authenticator secret and recovery codes (shown once)."""
         name = username.strip().lower()
@@ -195,6 +200,7 @@ class Accounts:
                 display_name=display_name.strip() or name,
                 agency_id=agency_id,
                 role=role,
+                staff_id=staff_id,
                 password_hash=self.hasher.hash(password),
                 totp_secret=secret,
                 created_at=now,
@@ -432,6 +438,7 @@ class Accounts:
             row.agency_id,
             row.role,
             emergency=row.role == "emergency",
+            staff_id=row.staff_id,
         )
 
     def _alive(self, session: Any, now: dt.datetime) -> bool:

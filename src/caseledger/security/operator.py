@@ -34,5 +34,10 @@ def acting_as(uow: UnitOfWork, actor: str | None) -> Principal | None:
     if row.role == "emergency" and (row.emergency_until is None or row.emergency_until <= now):
         raise Denied(f"the emergency account {row.username} is not turned on")
     return Principal(
-        row.user_id, row.username, row.agency_id, row.role, emergency=row.role == "emergency"
+        row.user_id,
+        row.username,
+        row.agency_id,
+        row.role,
+        emergency=row.role == "emergency",
+        staff_id=row.staff_id,
     )

@@ -128,6 +128,18 @@ class Records:
         self.guard.check(self.principal, "query", "client")
         return self.uow.repo("clients").list_where(agency_id=self.principal.agency_id)
 
+    def staff_directory(self) -> Sequence[Row]:
+        """Who works in the agency (ids and names: no clinical record), for whoever
+        records encounters and must say who provided them."""
+        self.guard.check(self.principal, "create", "encounter")
+        c = tables.table("staff").c
+        rows = self.uow.connection.execute(
+            sa.select(c.staff_id, c.first_name, c.last_name)
+            .where(c.agency_id == self.principal.agency_id)
+            .order_by(c.last_name, c.first_name)
+        )
+        return [dict(r._mapping) for r in rows]
+
     def for_client(self, table: str, client_id: str) -> Sequence[Row]:
         """A client's rows of ``table`` (their encounters, plans...)."""
         repo = self._repo(table)

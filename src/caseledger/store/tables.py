@@ -206,6 +206,8 @@ users = sa.Table(
     sa.Column("display_name", sa.String(), nullable=False),
     sa.Column("agency_id", sa.String(), nullable=False),
     sa.Column("role", sa.String(), nullable=False),
+    # The staff member this person is, when they provide services: who signs their notes.
+    sa.Column("staff_id", sa.String(), nullable=True),
     # Argon2id, in the PHC string format (algorithm, parameters, salt and hash).
     sa.Column("password_hash", sa.String(), nullable=False),
     sa.Column("totp_secret", sa.String(), nullable=False),

@@ -1,0 +1,127 @@
+"""What every page handler shares: the store, the templates, the settings, and the helpers that
+sign a request in, render a page and check a form's CSRF token."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from caseledger.audit.check import EncounterChecker
+from caseledger.policy import Policy, load_policy
+from caseledger.security.accounts import Accounts, AuthSettings, Principal
+from caseledger.security.passwords import Hasher
+from caseledger.security.permissions import Denied
+from caseledger.store import Store, UnitOfWork
+
+SESSION_COOKIE = "caseledger_session"
+CSRF_COOKIE = "caseledger_csrf"
+
+
+class SignInRequired(Exception):
+    """The request has no good session: to the sign-in page."""
+
+
+@dataclass
+class WebSettings:
+    #: cookies only over HTTPS (browsers also send them to http://localhost)
+    secure_cookies: bool = True
+    hasher: Hasher = field(default_factory=Hasher)
+    auth: AuthSettings = field(default_factory=AuthSettings.from_env)
+    #: prepare the single-encounter check's rules in the background at start
+    warm_checker: bool = True
+
+
+def package_dir(name: str) -> Path:
+    return Path(str(resources.files("caseledger.web").joinpath(name)))
+
+
+@dataclass
+class Site:
+    store: Store
+    settings: WebSettings
+    policy: Policy = field(default_factory=load_policy)
+    templates: Jinja2Templates = field(
+        default_factory=lambda: Jinja2Templates(directory=str(package_dir("templates")))
+    )
+    _checker: EncounterChecker | None = field(default=None, init=False)
+    _checker_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    @property
+    def checker(self) -> EncounterChecker:
+        """The long-lived single-encounter checker (its rules compiled once per day). One check
+        at a time: the checker keeps one in-process database."""
+        with self._checker_lock:
+            if self._checker is None:
+                self._checker = EncounterChecker(self.policy)
+            return self._checker
+
+    @contextmanager
+    def checking(self) -> Iterator[EncounterChecker]:
+        checker = self.checker
+        with self._checker_lock:
+            yield checker
+
+    def warm_up(self) -> None:
+        """Prepares today's rules in a background thread (a check waits for it if it comes
+        first)."""
+
+        def prepare() -> None:
+            with self.checking() as checker:
+                checker.prepare(self.store.clock.now().date())
+
+        threading.Thread(target=prepare, name="caseledger-warm-up", daemon=True).start()
+
+    def accounts(self, uow: UnitOfWork) -> Accounts:
+        return Accounts(uow, hasher=self.settings.hasher, settings=self.settings.auth)
+
+    def csrf_token(self, request: Request) -> str:
+        return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+    def render(
+        self, request: Request, template: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        token = self.csrf_token(request)
+        response = self.templates.TemplateResponse(
+            request, template, {"csrf": token, **context}, status_code=status
+        )
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=self.settings.secure_cookies,
+        )
+        return response
+
+    def check_csrf(self, request: Request, sent: str) -> None:
+        expected = request.cookies.get(CSRF_COOKIE, "")
+        if not expected or not hmac.compare_digest(expected, sent):
+            raise Denied("the form has expired; load the page again and resubmit")
+
+    @contextmanager
+    def signed_in(self, request: Request) -> Iterator[tuple[UnitOfWork, Principal]]:
+        """The person this request comes from, and one unit of work as them."""
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            raise SignInRequired
+        with self.store.unit_of_work(actor="web") as uow:
+            who = self.accounts(uow).session(token)
+        if who is None:
+            raise SignInRequired
+        with self.store.unit_of_work(actor=who.username) as uow:
+            yield uow, who
+
+    @staticmethod
+    def redirect(to: str) -> RedirectResponse:
+        return RedirectResponse(to, status_code=303)
