@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,18 @@ def web_agencies() -> Scenario:
         s.add("clients", **{**client, "client_id": other})
     staff = copy.deepcopy(s.row("staff", staff_id="S-LPC"))
     s.add("staff", **{**staff, "staff_id": "S-LPC2", "first_name": "Second"})
+    s.encounter(
+        "cpr",
+        dt.date(2025, 2, 20),
+        encounter_id="E-DRAFT",
+        note_signed_by=None,
+        note_signed_on=None,
+        note_text="Reviewed the bus plan; two stops practised.",
+    )
+    # Something for January's audit to find: a code no pack knows.
+    s.encounter(
+        "cpr", dt.date(2025, 1, 20), encounter_id="E-BADCODE", service_code="H9999", modifiers=()
+    )
     return s
 
 

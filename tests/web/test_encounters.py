@@ -53,7 +53,7 @@ def test_the_panel_shows_the_findings_of_what_is_typed(
     page = client.get("/encounters/new")
     assert 'hx-post="/encounters/check"' in page.text and "htmx-2.0.11.min.js" in page.text
     assert "No findings so far" in _check(client, token, CPR)
-    assert "GEN-CODE-UNKNOWN" in _rules(_check(client, token, {**CPR, "service_code": "H9999"}))
+    assert "GEN-CODE-UNKNOWN" in _rules(_check(client, token, {**CPR, "service_code": "H9998"}))
     bad_time = _check(client, token, {**CPR, "start_time": "25:00"})
     assert "start time" in bad_time and "not a time of day" in bad_time
 
@@ -93,7 +93,7 @@ def test_errors_block_billing_unless_not_billable_or_suppressed(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
     token = _signed_in(client, web_store, clock)
-    bad = {**CPR, "service_code": "H9999", "modifiers": ""}
+    bad = {**CPR, "service_code": "H9998", "modifiers": ""}
     blocked = client.post("/encounters", data={**bad, "csrf": token})
     assert blocked.status_code == 422 and "Errors stand in the way" in blocked.text
     unbilled = {k: v for k, v in bad.items() if k != "billable"}
@@ -104,9 +104,9 @@ def test_errors_block_billing_unless_not_billable_or_suppressed(
     # A clinician may not suppress findings (the matrix), and nothing of the attempt is kept.
     refused = client.post("/encounters", data={**suppressing, "csrf": token})
     assert refused.status_code == 403 and "may not suppress" in refused.text
-    assert client.get("/clients/C-CPR").text.count("H9999") == 1
+    assert client.get("/clients/C-CPR").text.count("H9998") == 1
     client.post("/sign-out", data={"csrf": token})
     token = _signed_in(client, web_store, clock, "sue")
     kept = client.post("/encounters", data={**suppressing, "csrf": token}, follow_redirects=False)
     assert kept.status_code == 303
-    assert client.get("/clients/C-CPR").text.count("H9999") == 2
+    assert client.get("/clients/C-CPR").text.count("H9998") == 2

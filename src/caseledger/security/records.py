@@ -168,6 +168,24 @@ class Records:
         self._check("read", "encounters", self._stored_agency("encounters", encounter_id), "note")
         return amendments.history(self.uow, encounter_id)
 
+    def edit_note(self, encounter_id: str, text: str) -> None:
+        """Changes the text of a note not yet signed (a signed one is amended instead)."""
+        agency = self._stored_agency("encounters", encounter_id)
+        self._check("update", "encounters", agency, "note")
+        row = dict(self.uow.encounters.get(encounter_id) or {})
+        row["note_text"] = text
+        self.uow.encounters.upsert_many([row])
+
+    def sign_note(self, encounter_id: str, staff_id: str, on: Any) -> None:
+        """Signs the note as ``staff_id`` on ``on``; from then on it only takes amendments."""
+        agency = self._stored_agency("encounters", encounter_id)
+        self._check("sign", "encounters", agency, "note")
+        row = dict(self.uow.encounters.get(encounter_id) or {})
+        if row.get("note_signed_by") is not None:
+            raise amendments.AmendmentError(f"the note of {encounter_id} is signed already")
+        row.update(note_signed_by=staff_id, note_signed_on=on)
+        self.uow.encounters.upsert_many([row])
+
     def delete(self, table: str, record_id: str) -> None:
         repo = self._repo(table)
         self._check("delete", table, self._stored_agency(table, record_id))

@@ -155,6 +155,15 @@ class Repository:
     def all(self) -> list[Row]:
         return self._select()
 
+    def where_in(self, column: str, values: Iterable[Value]) -> list[Row]:
+        """Rows whose ``column`` is one of ``values`` (read in chunks, access-logged)."""
+        if column not in self._columns:
+            raise KeyError(f"{self.name} has no column {column!r}")
+        found: list[Row] = []
+        for chunk in _chunks(list(dict.fromkeys(values)), IN_CHUNK):
+            found.extend(self._select(self.table.c[column].in_(chunk)))
+        return found
+
     def for_period(self, start: dt.date, end: dt.date) -> list[Row]:
         """Rows that fall in ``start``..``end`` (inclusive): dated rows by their date, rows with a
         validity span when the span overlaps, undated tables whole."""

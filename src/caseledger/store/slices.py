@@ -98,3 +98,37 @@ def encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Row
         uow.repo("agency_certifications").list_by_parent(str(agency_id)) if agency_id else []
     )
     return Dataset(tables), row
+
+
+def agency_dataset(uow: UnitOfWork, agency_id: str) -> Dataset:
+    """Every record of one agency: its staff, its clients and everything of theirs (an audit
+    run from the web app sees the signed-in person's agency and nothing else)."""
+    tables: dict[str, list[Row]] = {}
+    agency = uow.repo("agency").get(agency_id)
+    tables["agency"] = [agency] if agency else []
+    tables["agency_certifications"] = uow.repo("agency_certifications").list_by_parent(agency_id)
+    staff = uow.repo("staff").list_where(agency_id=agency_id)
+    tables["staff"] = staff
+    staff_ids = [s["staff_id"] for s in staff]
+    for name in ("staff_credentials", "staff_trainings"):
+        tables[name] = uow.repo(name).where_in("staff_id", staff_ids)
+    clients = uow.repo("clients").list_where(agency_id=agency_id)
+    tables["clients"] = clients
+    client_ids = [c["client_id"] for c in clients]
+    for name in (
+        "enrollments",
+        "diagnoses",
+        "other_services",
+        "authorizations",
+        "plans",
+        "encounters",
+        "missed_appointments",
+        "contacts",
+        "progress_reports",
+    ):
+        tables[name] = uow.repo(name).where_in("client_id", client_ids)
+    plan_ids = [p["plan_id"] for p in tables["plans"]]
+    tables["plan_goals"] = uow.repo("plan_goals").where_in("plan_id", plan_ids)
+    groups = {e["group_id"] for e in tables["encounters"] if e.get("group_id")}
+    tables["group_sessions"] = uow.repo("group_sessions").where_in("group_id", groups)
+    return Dataset(tables)

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from caseledger import __version__
 from caseledger.security.permissions import Denied, NotFound
 from caseledger.store import Clock, Store
-from caseledger.web import clients, encounters, sign_in
+from caseledger.web import audit, clients, encounters, notes, sign_in
 from caseledger.web.site import SignInRequired, Site, WebSettings, package_dir
 
 __all__ = ["WebSettings", "create_app"]
@@ -65,4 +65,6 @@ def create_app(
     sign_in.register(app, site)
     clients.register(app, site)
     encounters.register(app, site)
+    notes.register(app, site)
+    audit.register(app, site)
     return app
