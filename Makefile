@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 DEMO_DIR ?= var/demo
 DB ?= sqlite:///var/caseledger.db
+PORT ?= 8000
 
 .PHONY: setup system run test lint typecheck pytest docs clean lock
 
@@ -38,6 +39,8 @@ run: setup
 	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none --show 0
 	$(BIN)/caseledger --db $(DB) access-log verify
 	@echo "The full report, with charts: var/audit.html"
+	@echo "Sign in as one of the demo users above (add its secret to an authenticator app)."
+	$(BIN)/caseledger --db $(DB) serve --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests bench scripts

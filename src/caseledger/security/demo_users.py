@@ -29,6 +29,9 @@ def ensure_demo_users(uow: UnitOfWork, agency_id: str) -> list[DemoUser]:
     """Creates the demo users that are not there yet; returns all of them with their secrets
     (demo secrets may be shown again: that is what makes them demo accounts)."""
     accounts = Accounts(uow, hasher=fast_hasher())
+    # The roles that provide services are given staff members of the agency, to sign notes as.
+    staff = sorted(str(s["staff_id"]) for s in uow.repo("staff").list_where(agency_id=agency_id))
+    providers = dict(zip(("direct_care", "clinician", "supervisor"), staff, strict=False))
     found: list[DemoUser] = []
     for role in ROLES:
         name = f"demo.{role.replace('_', '-')}"
@@ -38,7 +41,13 @@ def ensure_demo_users(uow: UnitOfWork, agency_id: str) -> list[DemoUser]:
         created = existing is None
         if created:
             accounts.add(
-                name, f"DEMO {role.replace('_', ' ')}", agency_id, role, DEMO_PASSWORD, demo=True
+                name,
+                f"DEMO {role.replace('_', ' ')}",
+                agency_id,
+                role,
+                DEMO_PASSWORD,
+                demo=True,
+                staff_id=providers.get(role),
             )
         found.append(DemoUser(name, role, DEMO_PASSWORD, accounts.totp_secret(name), created))
     return found
