@@ -25,6 +25,8 @@ USERS = {  # user name: (agency, role, the staff member they are)
     "bea": ("A2", "clinician", "S-B"),
     "carl": ("A1", "clinician", "S-CSW"),
     "sue": ("A1", "supervisor", "S-LPC2"),
+    "ada": ("A1", "administrator", None),
+    "cora": ("A1", "compliance", None),
 }
 
 

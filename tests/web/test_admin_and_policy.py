@@ -1,0 +1,62 @@
+"""Administration (accounts, emergency access, the access log) and the policy pages."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.security.conftest import PASSWORD, HandClock
+from tests.web.test_sign_in import _csrf, sign_in
+
+
+def _as(client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock,
+        name: str) -> str:  # fmt: skip
+    sign_in(client, name, web_store[1][name], clock)
+    return _csrf(client, "/")
+
+
+def test_the_code_history_is_looked_up_by_date(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    _as(client, web_store, clock, "cleo")
+    before = client.get("/policy", params={"code": "0372T", "on": "2018-12-31"}).text
+    after = client.get("/policy", params={"code": "0372T", "on": "2019-01-01"}).text
+    assert "In force" in before
+    assert "Not in force" in after and "2018-12-31" in after and "97153" in after
+    assert "PSR-GROUP-SIZE" in before
+
+
+def test_an_administrator_manages_the_agencys_accounts(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    token = _as(client, web_store, clock, "ada")
+    page = client.get("/admin/users")
+    assert page.status_code == 200 and "cleo" in page.text and "bea" not in page.text
+    added = client.post(
+        "/admin/users",
+        data={"username": "nina", "name": "Nina N", "role": "direct_care",
+              "password": PASSWORD, "csrf": token},
+    )  # fmt: skip
+    assert added.status_code == 201 and "nina added" in added.text
+    assert "recovery codes" in added.text
+    weak = client.post(
+        "/admin/users",
+        data={"username": "nora", "name": "Nora", "role": "billing", "password": "short",
+              "csrf": token},
+    )  # fmt: skip
+    assert weak.status_code == 422 and "shorter than 12" in weak.text
+    assert client.post("/admin/users/bea/disable", data={"csrf": token}).status_code == 404
+    client.post("/admin/users/nina/disable", data={"csrf": token})
+    assert "disabled" in client.get("/admin/users").text
+
+
+def test_only_administrators_see_accounts_and_the_log_shows_only_the_agency(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    _as(client, web_store, clock, "cleo")
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/access-log").status_code == 403
+    client.post("/sign-out", data={"csrf": _csrf(client, "/")})
+    _as(client, web_store, clock, "cora")
+    log = client.get("/admin/access-log", params={"day": "2025-03-03"})
+    assert log.status_code == 200 and "The access log is intact" in log.text
+    assert "C-CPR" in log.text and "C-B" not in log.text
