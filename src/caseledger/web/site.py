@@ -4,6 +4,7 @@ sign a request in, render a page and check a form's CSRF token."""
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 import threading
 from collections.abc import Iterator
@@ -32,10 +33,16 @@ class SignInRequired(Exception):
     """The request has no good session: to the sign-in page."""
 
 
+def _secure_cookies() -> bool:
+    """Cookies go over HTTPS only, unless ``CASELEDGER_INSECURE_COOKIES=1`` (for a load test
+    whose client, unlike a browser, sends no secure cookie to http://localhost)."""
+    return os.environ.get("CASELEDGER_INSECURE_COOKIES") != "1"
+
+
 @dataclass
 class WebSettings:
     #: cookies only over HTTPS (browsers also send them to http://localhost)
-    secure_cookies: bool = True
+    secure_cookies: bool = field(default_factory=_secure_cookies)
     hasher: Hasher = field(default_factory=Hasher)
     auth: AuthSettings = field(default_factory=AuthSettings.from_env)
     #: prepare the single-encounter check's rules in the background at start
