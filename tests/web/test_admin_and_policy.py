@@ -60,3 +60,17 @@ def test_only_administrators_see_accounts_and_the_log_shows_only_the_agency(
     log = client.get("/admin/access-log", params={"day": "2025-03-03"})
     assert log.status_code == 200 and "The access log is intact" in log.text
     assert "C-CPR" in log.text and "C-B" not in log.text
+
+
+def test_my_day_lists_my_notes_to_sign_and_authorizations_ending(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    _as(client, web_store, clock, "cleo")  # S-LPC, whose E-DRAFT note is unsigned
+    page = client.get("/").text
+    assert "Notes to write and sign (1)" in page and "/encounters/E-DRAFT" in page
+    assert "Authorizations ending within 30 days (0)" in page
+    clock.advance(days=300)  # AU-A ends 2025-12-31
+    _as(client, web_store, clock, "cleo")
+    later = client.get("/").text
+    assert 'href="/clients/C-CPR">C-CPR</a>: H2017' in later and "ends 2025-12-31" in later
+    assert "C-B" not in later  # agency A2's authorization ends then too

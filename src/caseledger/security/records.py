@@ -8,6 +8,7 @@ only and leaves no access-log entry; the record itself is read after the check p
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,6 +128,34 @@ class Records:
         """The clients of the person's agency."""
         self.guard.check(self.principal, "query", "client")
         return self.uow.repo("clients").list_where(agency_id=self.principal.agency_id)
+
+    def unsigned_notes(self) -> Sequence[Row]:
+        """The encounters this person provided whose notes are not signed yet (their due list)."""
+        if not self.principal.staff_id:
+            return []
+        self.guard.check(self.principal, "query", "encounter")
+        rows = self.uow.encounters.list_where(staff_id=self.principal.staff_id, note_signed_by=None)
+        own = {str(c["client_id"]) for c in self._own_clients()}
+        return [r for r in rows if str(r["client_id"]) in own]
+
+    def authorizations_ending(self, today: dt.date, within_days: int) -> Sequence[Row]:
+        """The agency's authorizations that end within ``within_days`` of ``today``."""
+        self.guard.check(self.principal, "query", "authorization")
+        ids = [str(c["client_id"]) for c in self._own_clients()]
+        last = today + dt.timedelta(days=within_days)
+        ending = []
+        for a in self.uow.repo("authorizations").where_in("client_id", ids):
+            end = a.get("end_date")
+            if isinstance(end, dt.date) and today <= end <= last:
+                ending.append(a)
+        return sorted(ending, key=lambda a: str(a["end_date"]))
+
+    def _own_clients(self) -> list[Row]:
+        c = tables.table("clients").c
+        rows = self.uow.connection.execute(
+            sa.select(c.client_id).where(c.agency_id == self.principal.agency_id)
+        )
+        return [dict(r._mapping) for r in rows]
 
     def staff_directory(self) -> Sequence[Row]:
         """Who works in the agency (ids and names: no clinical record), for whoever
