@@ -50,6 +50,7 @@ def web_agencies() -> Scenario:
         note_signed_on=None,
         note_text="Reviewed the bus plan; two stops practised.",
     )
+    s.encounter("sst", dt.date(2025, 1, 10))  # one half-day toward the SST lifetime cap
     # Something for January's audit to find: a code no pack knows.
     s.encounter(
         "cpr", dt.date(2025, 1, 20), encounter_id="E-BADCODE", service_code="H9999", modifiers=()

@@ -74,3 +74,16 @@ def test_my_day_lists_my_notes_to_sign_and_authorizations_ending(
     later = client.get("/").text
     assert 'href="/clients/C-CPR">C-CPR</a>: H2017' in later and "ends 2025-12-31" in later
     assert "C-B" not in later  # agency A2's authorization ends then too
+
+
+def test_a_clients_page_shows_plans_authorizations_and_the_lifetime_cap(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    _as(client, web_store, clock, "cleo")
+    cpr = client.get("/clients/C-CPR").text
+    assert "Enrolled in cpr" in cpr and "F33.1" in cpr
+    assert "Plans" in cpr and "Use coping skills" in cpr
+    assert "PA-1" in cpr and "unit(s) drawn" in cpr
+    sst = client.get("/clients/C-SST").text
+    assert "lifetime half-days" in sst and "<progress" in sst
+    assert "1 of 26 lifetime half-days" in sst

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caseledger.security.permissions import allowed
 from caseledger.security.records import Records
+from caseledger.store.repositories import Row
 from caseledger.web.site import Site
 
 #: how far ahead the due list warns of an authorization ending
@@ -55,6 +61,69 @@ def register(app: FastAPI, site: Site) -> None:
                 key=lambda e: (str(e["date"]), str(e["encounter_id"])),
                 reverse=True,
             )
+            today = site.store.clock.now().date()
+            extra: dict[str, Any] = {
+                "enrollments": records.for_client("enrollments", client_id),
+                "diagnoses": records.for_client("diagnoses", client_id),
+            }
+            if allowed(who.role, "query", "plan"):
+                plans = records.for_client("plans", client_id)
+                goals = uow.repo("plan_goals").where_in("plan_id", [p["plan_id"] for p in plans])
+                extra["plans"] = [
+                    {**p, "goals": [g for g in goals if g["plan_id"] == p["plan_id"]]}
+                    for p in plans
+                ]
+            if allowed(who.role, "query", "authorization"):
+                extra["authorizations"] = _authorization_use(
+                    records.for_client("authorizations", client_id), history
+                )
+            extra["cap"] = _lifetime_cap(site, history, today)
             return site.render(
-                request, "client.html", title="Client", who=who, client=profile, encounters=history
+                request,
+                "client.html",
+                title="Client",
+                who=who,
+                client=profile,
+                encounters=history,
+                **extra,
             )
+
+
+def _authorization_use(
+    authorizations: Sequence[Row], history: Sequence[Row]
+) -> list[dict[str, Any]]:
+    """Each authorization with the units its billable lines have drawn."""
+    out = []
+    for a in authorizations:
+        used = sum(
+            (
+                Decimal(str(e.get("units") or 0))
+                for e in history
+                if e.get("authorization_id") == a["authorization_id"] and e.get("billable", True)
+            ),
+            Decimal(0),
+        )
+        limit = a.get("units")
+        share = min(100, int(used * 100 / limit)) if isinstance(limit, int) and limit else None
+        out.append({**a, "used": used, "share": share})
+    return out
+
+
+def _lifetime_cap(site: Site, history: Sequence[Row], today: dt.date) -> dict[str, Any] | None:
+    """The SST lifetime count: half-days billed against the pack's cap (None for a client with
+    no SST half-day)."""
+    count = 0
+    for e in history:
+        day = e.get("date")
+        if not isinstance(day, dt.date) or not e.get("billable", True):
+            continue
+        modifiers = e.get("modifiers")
+        service = site.policy.service(
+            str(e.get("service_code") or ""), modifiers if isinstance(modifiers, tuple) else (), day
+        )
+        if service is not None and service.pack == "sst" and service.unit_minutes:
+            count += 1
+    if not count:
+        return None
+    cap = int(site.policy.param("sst", "lifetime_half_days", today).value)
+    return {"used": count, "cap": cap, "share": min(100, count * 100 // cap)}
