@@ -103,7 +103,8 @@ class EncounterChecker:
     rules: Mapping[str, RuleDef] | None = None
     analyzer: Any = None
     _engine: DuckDBEngine = field(init=False)
-    _prepared: dict[dt.date, _Prepared] = field(default_factory=dict, init=False)
+    #: by day and by the program of the encounter checked ("" for any or unknown)
+    _prepared: dict[tuple[dt.date, str], _Prepared] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._engine = DuckDBEngine(threads=1)
@@ -142,14 +143,32 @@ class EncounterChecker:
     def _compile(self, expr: ir.Table) -> str:
         return str(self._engine.backend.compile(expr))
 
-    def _prepared_for(self, as_of: dt.date) -> _Prepared:
-        found = self._prepared.get(as_of)
+    def _program(self, encounter: Mapping[str, Any] | None) -> str:
+        """The program of the encounter's service on its date ("" when the packs do not know
+        the code, and every rule runs)."""
+        if encounter is None or not isinstance(encounter.get("date"), dt.date):
+            return ""
+        modifiers = encounter.get("modifiers")
+        service = self.policy.service(
+            str(encounter.get("service_code") or ""),
+            modifiers if isinstance(modifiers, tuple) else (),
+            encounter["date"],
+        )
+        return (service.program or "") if service is not None else ""
+
+    def _prepared_for(self, as_of: dt.date, program: str = "") -> _Prepared:
+        """The statements for ``as_of``. For an encounter of ``program``, the rules that read
+        only other programs' encounters are left out: nothing this encounter is can change what
+        they find (``RuleDef.programs``)."""
+        key = (as_of, program)
+        found = self._prepared.get(key)
         if found is not None:
             return found
+        defs = [d for d in self._defs if not program or d.programs is None or program in d.programs]
         audit = CompiledAudit(
             self._facts,
             self.policy,
-            self._defs,
+            defs,
             as_of,
             policy_tables=self._policy_tables,
             derived=self._derived,
@@ -161,10 +180,11 @@ class EncounterChecker:
             if r.build is not None
         }
         found = _Prepared(audit, together, alone)
-        if len(self._prepared) >= KEEP_DAYS:
-            oldest = min(self._prepared)
-            self._deallocate(self._prepared.pop(oldest))
-        self._prepared[as_of] = found
+        days = sorted({day for day, _ in self._prepared})
+        if len(days) >= KEEP_DAYS and as_of not in days:
+            for old in [k for k in self._prepared if k[0] == days[0]]:
+                self._deallocate(self._prepared.pop(old))
+        self._prepared[key] = found
         return found
 
     def _deallocate(self, prepared: _Prepared) -> None:
@@ -176,8 +196,9 @@ class EncounterChecker:
 
     def prepare(self, as_of: dt.date) -> None:
         """Builds, compiles and prepares the rules for ``as_of`` ahead of the first check (a
-        server does it at start, so no user waits for it)."""
-        self._prepared_for(as_of)
+        server does it at start, so no user waits for it): for every program, and for any."""
+        for program in ("", *sorted({p for d in self._defs for p in d.programs or ()})):
+            self._prepared_for(as_of, program)
 
     # -------------------------------------------------------------------------------- running
 
@@ -221,7 +242,7 @@ class EncounterChecker:
         everything = dataset.rows("encounters")
         this = [e for e in everything if e["encounter_id"] == encounter_id]
         self._load(dataset, this)
-        prepared = self._prepared_for(as_of)
+        prepared = self._prepared_for(as_of, self._program(this[0] if this else None))
         found = self._findings(self._execute(prepared.together)) if prepared.together else []
         found += self._note_findings(prepared, as_of)
         own = [f for f in found if f.subject_type == "encounter" and f.subject_id == encounter_id]

@@ -9,12 +9,17 @@ activities, vague terms, goal ties, texting described in a note) are note rules,
 
 from __future__ import annotations
 
+import functools
+
 import ibis
 import ibis.expr.types as ir
 
 from caseledger.rules.common import claimed_units, has_text, is_billable, line_amount
 from caseledger.rules.context import RuleContext
-from caseledger.rules.registry import rule
+from caseledger.rules.registry import rule as _rule
+
+#: every rule here reads the encounters of its own program only (see RuleDef.programs)
+rule = functools.partial(_rule, programs=("sud",))
 
 PROGRAM = "sud"
 

@@ -90,6 +90,7 @@ def oversized_groups(lines: ir.Table, leaders: ir.Table | None = None) -> ir.Tab
 @rule(
     "ABA-GROUP-SIZE",
     message="The group session has {value:int} {detail}, more than the {limit:int} allowed.",
+    programs=("aba",),
 )
 def aba_group_size(ctx: RuleContext) -> ir.Table:
     """Group adaptive behavior treatment (97154, 97158) may have at most 8 patients, and

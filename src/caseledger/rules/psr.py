@@ -12,6 +12,7 @@ dates it is in force: this module turns them into two small dated tables once pe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import ibis
@@ -24,7 +25,10 @@ from caseledger.policy.walk import iter_timelines
 from caseledger.rules.common import is_billable, line_amount, trimmed
 from caseledger.rules.context import RuleContext
 from caseledger.rules.groups import group_lines, oversized_groups
-from caseledger.rules.registry import rule
+from caseledger.rules.registry import rule as _rule
+
+#: every rule here reads the encounters of its own program only (see RuleDef.programs)
+rule = functools.partial(_rule, programs=("cpr",))
 
 PROGRAM = "cpr"
 #: the cpr pack's staff role for everyone delivering psychosocial rehabilitation

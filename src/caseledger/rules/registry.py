@@ -47,6 +47,10 @@ class RuleDef:
     needs: tuple[str, ...]
     build: StructuredBuild | None = None
     check: NoteCheck | None = None
+    #: the programs whose encounters are all the rule reads (None: any program's). An
+    #: encounter of another program cannot change what the rule finds, so the single-encounter
+    #: check leaves the rule out; ``tests/audit/test_check_scope.py`` holds every rule to it.
+    programs: tuple[str, ...] | None = None
 
 
 _REGISTRY: dict[str, RuleDef] = {}
@@ -59,12 +63,19 @@ def _register(definition: RuleDef) -> None:
 
 
 def rule(
-    rule_id: str, *, message: str, needs: Iterable[str] = ("encounters",)
+    rule_id: str,
+    *,
+    message: str,
+    needs: Iterable[str] = ("encounters",),
+    programs: Iterable[str] | None = None,
 ) -> Callable[[StructuredBuild], StructuredBuild]:
     """Registers a structured rule (an Ibis expression builder)."""
 
     def decorate(build: StructuredBuild) -> StructuredBuild:
-        _register(RuleDef(rule_id, "structured", message, tuple(needs), build=build))
+        scope = tuple(programs) if programs is not None else None
+        _register(
+            RuleDef(rule_id, "structured", message, tuple(needs), build=build, programs=scope)
+        )
         return build
 
     return decorate

@@ -10,6 +10,7 @@ lines, and the periods over which a part of the pack holds still.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,10 @@ from caseledger.facts.policy_frames import OPEN_END
 from caseledger.policy.walk import iter_timelines
 from caseledger.rules.common import claimed_units, has_text, is_billable, line_amount, trimmed
 from caseledger.rules.context import RuleContext
-from caseledger.rules.registry import rule
+from caseledger.rules.registry import rule as _rule
+
+#: every rule here reads the encounters of its own program only (see RuleDef.programs)
+rule = functools.partial(_rule, programs=("sst",))
 
 if TYPE_CHECKING:
     from caseledger.policy import Policy
@@ -247,6 +251,7 @@ def lifetime_near(ctx: RuleContext) -> ir.Table:
     message="The client already receives socialization skills training through {detail} on "
     "this date, so it cannot be billed here as well.",
     needs=("other_services",),
+    programs=None,  # it reads what else the client receives, any program's
 )
 def similar_service(ctx: RuleContext) -> ir.Table:
     """SST cannot be billed for a client who receives socialization skills training as part of

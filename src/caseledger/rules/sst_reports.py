@@ -9,13 +9,18 @@ and outcome. The deadline (the end of the following month) and the elements are 
 
 from __future__ import annotations
 
+import functools
+
 import ibis
 import ibis.expr.types as ir
 
 from caseledger.policy import Cited
 from caseledger.rules.context import RuleContext
-from caseledger.rules.registry import rule
+from caseledger.rules.registry import rule as _rule
 from caseledger.rules.sst import document_periods, missing_elements, sst_lines, union_all
+
+#: every rule here reads the encounters of its own program only (see RuleDef.programs)
+rule = functools.partial(_rule, programs=("sst",))
 
 REPORT = "monthly_report"
 _MONTHS = (

@@ -16,6 +16,7 @@ dated tables (one row per value per period) that the rules join by date.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -25,7 +26,7 @@ import pyarrow as pa
 from caseledger.facts.policy_frames import OPEN_END
 from caseledger.rules.common import trimmed
 from caseledger.rules.context import RuleContext
-from caseledger.rules.registry import rule
+from caseledger.rules.registry import rule as _rule
 from caseledger.rules.sst import (
     PACK,
     half_day_lines,
@@ -34,6 +35,9 @@ from caseledger.rules.sst import (
     sst_lines,
     union_all,
 )
+
+#: every rule here reads the encounters of its own program only (see RuleDef.programs)
+rule = functools.partial(_rule, programs=("sst",))
 
 if TYPE_CHECKING:
     from caseledger.policy import Policy

@@ -1,0 +1,63 @@
+"""A rule that says it reads only some programs' encounters (``RuleDef.programs``) finds exactly
+the same with every other program's encounters taken away: so the single-encounter check may
+leave it out for an encounter of another program."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+
+import pytest
+from typer.testing import CliRunner
+
+from caseledger.audit.engine import builtin_rules, run_audit
+from caseledger.cli import app
+from caseledger.facts.columnar import facts_from_dataset
+from caseledger.facts.dataset import Dataset, read_dataset
+from caseledger.policy import load_policy
+
+runner = CliRunner()
+SCOPED = sorted({p for d in builtin_rules().values() for p in d.programs or ()})
+
+
+@pytest.fixture(scope="module")
+def agency(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, dt.date]:
+    folder = tmp_path_factory.mktemp("scope") / "data"
+    args = ["demo", "generate", str(folder), "--clients", "40", "--months", "6", "--seed", "9"]
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    as_of = dt.date.fromisoformat(json.loads((folder / "demo.json").read_text())["as_of"])
+    return read_dataset(folder).dataset, as_of
+
+
+def _findings(dataset: Dataset, only: list[str], as_of: dt.date) -> set[tuple[str, ...]]:
+    result = run_audit(facts_from_dataset(dataset), load_policy(environ={}), as_of=as_of,
+                       only=only)  # fmt: skip
+    return {(f.rule, f.subject_type, f.subject_id, f.message) for f in result.findings}
+
+
+@pytest.mark.parametrize("program", SCOPED)
+def test_scoped_rules_are_blind_to_other_programs(
+    agency: tuple[Dataset, dt.date], program: str
+) -> None:
+    dataset, as_of = agency
+    policy = load_policy(environ={})
+    rules = sorted(r.id for r in builtin_rules().values() if r.programs and program in r.programs)
+    assert rules
+
+    def of_program(e: Mapping[str, object]) -> bool:
+        day, mods = e.get("date"), e.get("modifiers")
+        if not isinstance(day, dt.date):
+            return False
+        service = policy.service(str(e.get("service_code") or ""),
+                                 mods if isinstance(mods, tuple) else (), day)  # fmt: skip
+        return service is not None and service.program == program
+
+    encounters = dataset.rows("encounters")
+    kept = [e for e in encounters if of_program(e)]
+    assert 0 < len(kept) < len(encounters)
+    narrowed = Dataset({**dataset.tables, "encounters": kept})
+    full = _findings(dataset, rules, as_of)
+    assert full, f"the planted agency gives {program}'s rules nothing to find"
+    assert _findings(narrowed, rules, as_of) == full
