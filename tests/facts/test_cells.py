@@ -148,7 +148,7 @@ def test_reader_reads_every_cell_as_cells_parse_does(
     others = [c for c in tbl.columns if c.required and c.name not in (tbl.key[0], column.name)]
     header = [tbl.key[0], column.name, *(c.name for c in others)]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # a cell holding a bare CR is quoted too
     writer.writerow(header)
     for i, text in enumerate(texts):
         writer.writerow(

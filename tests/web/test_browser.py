@@ -41,7 +41,7 @@ def server(web_store: tuple[str, dict[str, str]]) -> Iterator[tuple[str, dict[st
     import uvicorn
 
     url, secrets = web_store
-    app = create_app(url, settings=WebSettings(hasher=fast_hasher(), warm_checker=True))
+    app = create_app(url, settings=WebSettings(hasher=fast_hasher(), warm_checker=False))
     port = _free_port()
     config = uvicorn.Config(app, host="localhost", port=port, log_level="warning")
     running = uvicorn.Server(config)

@@ -197,8 +197,15 @@ class EncounterChecker:
     def prepare(self, as_of: dt.date) -> None:
         """Builds, compiles and prepares the rules for ``as_of`` ahead of the first check (a
         server does it at start, so no user waits for it): for every program, and for any."""
-        for program in ("", *sorted({p for d in self._defs for p in d.programs or ()})):
-            self._prepared_for(as_of, program)
+        for program in self.programs():
+            self.prepare_program(as_of, program)
+
+    def programs(self) -> list[str]:
+        """The programs the statements are prepared apart for ("" for any)."""
+        return ["", *sorted({p for d in self._defs for p in d.programs or ()})]
+
+    def prepare_program(self, as_of: dt.date, program: str) -> None:
+        self._prepared_for(as_of, program)
 
     # -------------------------------------------------------------------------------- running
 
@@ -242,7 +249,10 @@ class EncounterChecker:
         everything = dataset.rows("encounters")
         this = [e for e in everything if e["encounter_id"] == encounter_id]
         self._load(dataset, this)
-        prepared = self._prepared_for(as_of, self._program(this[0] if this else None))
+        program = self._program(this[0] if this else None)
+        if (as_of, program) not in self._prepared and (as_of, "") in self._prepared:
+            program = ""  # every rule, already prepared, rather than wait for a narrower plan
+        prepared = self._prepared_for(as_of, program)
         found = self._findings(self._execute(prepared.together)) if prepared.together else []
         found += self._note_findings(prepared, as_of)
         own = [f for f in found if f.subject_type == "encounter" and f.subject_id == encounter_id]
