@@ -638,7 +638,7 @@ def _check_envelopes(
 # --- writing -------------------------------------------------------------------------------
 
 #: an element as written: text, a composite (its components), or nothing
-Element = str | Sequence[str] | None
+Element = str | Sequence[str | None] | None
 
 
 @dataclass(frozen=True, slots=True)
