@@ -9,6 +9,7 @@ from caseledger.cli import (
     access_log,
     audit,
     check,
+    claims,
     dataset,
     demo,
     notes,
@@ -70,6 +71,8 @@ app.add_typer(users.app, name="user")
 app.add_typer(notes.app, name="note")
 retention.register(app)
 app.command("serve")(serve.serve_command)
+app.add_typer(claims.app, name="claims")
+app.add_typer(claims.remit_app, name="remit")
 
 
 def main() -> None:

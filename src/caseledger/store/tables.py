@@ -293,3 +293,116 @@ legal_holds = sa.Table(
     sa.Index("ix_legal_holds_client_id", "client_id"),
     comment="Clients whose records may not be purged, whatever their age (litigation, audits).",
 )
+
+
+def _serial() -> sa.Column[int]:
+    return sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    )
+
+
+claim_files = sa.Table(
+    "claim_files",
+    metadata,
+    _serial(),
+    # ISA13/GS06/ST02: unique, so an interchange control number is never used twice.
+    sa.Column("control_number", sa.Integer(), nullable=False, unique=True),
+    sa.Column("kind", sa.String(), nullable=False, comment="837P or invoice"),
+    sa.Column("profile", sa.String(), nullable=False, comment="payer profile id"),
+    sa.Column("created_at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Column("created_by", sa.String(), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("claims", sa.Integer(), nullable=False),
+    sa.Column("lines", sa.Integer(), nullable=False),
+    sa.Column("total", sa.Numeric(14, 2), nullable=False),
+    comment="Claim files and invoices written: one row per interchange, never reused.",
+)
+
+claims = sa.Table(
+    "claims",
+    metadata,
+    sa.Column(
+        "claim_id", sa.String(), primary_key=True, comment="CLM01, the patient control number"
+    ),
+    sa.Column(
+        "file_id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        sa.ForeignKey("claim_files.id"),
+        nullable=False,
+    ),
+    sa.Column("client_id", sa.String(), nullable=False),
+    sa.Column(
+        "frequency", sa.String(1), nullable=False, comment="1 original, 7 replacement, 8 void"
+    ),
+    sa.Column("replaces", sa.String(), nullable=True, comment="the claim it replaces or voids"),
+    sa.Column("total", sa.Numeric(14, 2), nullable=False),
+    sa.Column("payer_claim_number", sa.String(), nullable=True, comment="CLP07, from the 835"),
+    sa.Index("ix_claims_client_id", "client_id"),
+    sa.Index("ix_claims_file_id", "file_id"),
+    comment="Claims sent, one per 2300 loop.",
+)
+
+claim_lines = sa.Table(
+    "claim_lines",
+    metadata,
+    sa.Column("claim_id", sa.String(), sa.ForeignKey("claims.claim_id"), primary_key=True),
+    sa.Column("line_number", sa.Integer(), primary_key=True, autoincrement=False),
+    # No foreign key to encounters: a claim stays on record after its encounter is purged.
+    sa.Column("encounter_id", sa.String(), nullable=False),
+    sa.Column("service_code", sa.String(), nullable=False),
+    sa.Column("modifiers", sa.String(), nullable=True, comment="';'-separated"),
+    sa.Column("date", sa.Date(), nullable=False),
+    sa.Column("units", sa.Numeric(10, 2), nullable=False),
+    sa.Column("charge", sa.Numeric(14, 2), nullable=False),
+    sa.Index("ix_claim_lines_encounter_id", "encounter_id"),
+    comment="The service lines of each claim (2400 loops), one per encounter billed.",
+)
+
+remittances = sa.Table(
+    "remittances",
+    metadata,
+    _serial(),
+    # The same file loads once: its hash, and which of its transaction sets this is.
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("set_index", sa.Integer(), nullable=False),
+    sa.Column("trace_number", sa.String(), nullable=False, comment="TRN02, check or EFT number"),
+    sa.Column("payer", sa.String(), nullable=False),
+    sa.Column("paid_on", sa.Date(), nullable=True),
+    sa.Column("amount", sa.Numeric(14, 2), nullable=False, comment="BPR02"),
+    sa.Column("loaded_at", sa.DateTime(), nullable=False, comment="UTC"),
+    sa.Column("loaded_by", sa.String(), nullable=False),
+    sa.UniqueConstraint("sha256", "set_index"),
+    comment="835 remittance advices loaded, one row per transaction set.",
+)
+
+remittance_lines = sa.Table(
+    "remittance_lines",
+    metadata,
+    _serial(),
+    sa.Column(
+        "remittance_id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        sa.ForeignKey("remittances.id"),
+        nullable=False,
+    ),
+    sa.Column("claim_id", sa.String(), nullable=False, comment="CLP01"),
+    sa.Column("claim_status", sa.String(), nullable=False, comment="CLP02"),
+    sa.Column("payer_claim_number", sa.String(), nullable=True, comment="CLP07"),
+    sa.Column("line_number", sa.Integer(), nullable=True, comment="null: the claim as a whole"),
+    sa.Column("encounter_id", sa.String(), nullable=True),
+    sa.Column("procedure", sa.String(), nullable=True),
+    sa.Column("charge", sa.Numeric(14, 2), nullable=False),
+    sa.Column("paid", sa.Numeric(14, 2), nullable=False),
+    sa.Column("patient_responsibility", sa.Numeric(14, 2), nullable=False),
+    sa.Column(
+        "adjustments", sa.JSON(), nullable=False, comment="[{group, reason, amount, quantity}]"
+    ),
+    sa.Column("remarks", sa.JSON(), nullable=False, comment="LQ remark codes"),
+    sa.Index("ix_remittance_lines_claim", "claim_id", "line_number"),
+    sa.Index("ix_remittance_lines_encounter_id", "encounter_id"),
+    sa.Index("ix_remittance_lines_remittance_id", "remittance_id"),
+    comment="What the payer did with each claim and line: paid, adjusted, denied.",
+)

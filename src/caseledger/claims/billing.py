@@ -1,0 +1,218 @@
+"""Billing from the store: audit, sort the lines, write the claims, and remember them.
+
+``build`` reads the store (every read access-logged), audits it as of the given day with the
+store's suppressions, keeps the clean lines the payer profile receives and that no earlier claim
+carries, and writes one 837P interchange. The file's control number, its claims and their lines
+are recorded in the same transaction as the access-log entries saying whose records left; a
+failure leaves neither a file nor a row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from caseledger.audit.engine import AuditResult, run_audit
+from caseledger.audit.suppressions import apply_suppressions
+from caseledger.claims import x12
+from caseledger.claims.lines import Billing, HeldLine, sort_lines
+from caseledger.claims.profile import PayerProfile
+from caseledger.claims.x837 import Claim, group_claims, transaction
+from caseledger.facts.columnar import facts_from_dataset
+from caseledger.facts.dataset import Dataset
+from caseledger.facts.schema import TABLES
+from caseledger.policy import Policy
+from caseledger.store import Store
+from caseledger.store.access_log import AccessEntry
+from caseledger.store.suppressions import active
+from caseledger.store.tables import claim_files, claim_lines, claims
+from caseledger.store.unit_of_work import UnitOfWork
+
+#: the X12 version of a professional claim
+VERSION_837P = "005010X222A1"
+
+
+@dataclass
+class BuildResult:
+    profile: PayerProfile
+    claims: list[Claim]
+    held: list[HeldLine]
+    #: clean lines that an earlier claim already carries
+    already_billed: int
+    #: clean lines for other payers (another profile, or the SST invoice)
+    other_payers: int
+    control_number: int | None = None
+    text: str | None = None
+    audit: AuditResult | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> int:
+        return sum(len(c.lines) for c in self.claims)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.total for c in self.claims), Decimal(0))
+
+
+def read_dataset(uow: UnitOfWork) -> Dataset:
+    """Every table of the store (the repositories record the reads)."""
+    tables = {t.name: uow.repo(t.name).all() for t in TABLES}
+    return Dataset({n: rows for n, rows in tables.items() if rows or n == "encounters"})
+
+
+def audited(uow: UnitOfWork, dataset: Dataset, policy: Policy, as_of: dt.date) -> AuditResult:
+    result = run_audit(facts_from_dataset(dataset), policy, as_of=as_of)
+    apply_suppressions(result, active(uow))
+    return result
+
+
+def billed_encounters(connection: sa.Connection) -> set[str]:
+    """Encounters some claim already carries (a replacement carries them again on purpose)."""
+    return {str(r[0]) for r in connection.execute(sa.select(claim_lines.c.encounter_id))}
+
+
+def next_control_number(connection: sa.Connection) -> int:
+    top = connection.execute(sa.select(sa.func.max(claim_files.c.control_number))).scalar()
+    return int(top or 0) + 1
+
+
+def sorted_lines(
+    uow: UnitOfWork,
+    policy: Policy,
+    *,
+    as_of: dt.date,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> tuple[Dataset, AuditResult, Billing]:
+    dataset = read_dataset(uow)
+    result = audited(uow, dataset, policy, as_of)
+    return dataset, result, sort_lines(dataset, result.findings, policy, start=start, end=end)
+
+
+def build(
+    store: Store,
+    policy: Policy,
+    profile: PayerProfile,
+    *,
+    as_of: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    actor: str | None = None,
+    now: Callable[[], dt.datetime] | None = None,
+    dry_run: bool = False,
+) -> BuildResult:
+    """Builds one 837P of the clean, not yet billed lines dated ``start``..``end`` that
+    ``profile`` receives. With ``dry_run`` nothing is recorded and no file text is made."""
+    with store.unit_of_work(actor=actor, snapshot=True) as uow:
+        dataset, result, billing = sorted_lines(uow, policy, as_of=as_of, start=start, end=end)
+        done = billed_encounters(uow.connection)
+        mine = billing.clean_for(profile.funding)
+        fresh = [line for line in mine if line.encounter_id not in done]
+        out = BuildResult(
+            profile=profile,
+            claims=[],
+            held=[h for h in billing.held if h.line.funding in profile.funding],
+            already_billed=len(mine) - len(fresh),
+            other_payers=len(billing.clean) - len(mine),
+            audit=result,
+        )
+        if dry_run or not fresh:
+            # The reads stay logged: they happened, whether or not a file is written.
+            out.claims = group_claims(fresh, profile, 1, "DRAFT-")
+            return out
+        control = next_control_number(uow.connection)
+        out.control_number = control
+        out.claims = group_claims(fresh, profile, 1, f"C{control}-")
+        created = (now or (lambda: dt.datetime.now(dt.UTC)))()
+        agency = dataset.rows("agency")
+        submitter = str((agency[0].get("npi") if agency else None) or "CASELEDGER")
+        body = transaction(
+            out.claims,
+            dataset,
+            profile,
+            reference=f"{control:09d}",
+            created=created,
+            submitter_id=submitter,
+            contact={},
+        )
+        text = x12.interchange(
+            [x12.TransactionSet("837", VERSION_837P, body)],
+            sender_qualifier=profile.interchange.sender_qualifier,
+            sender_id=submitter,
+            receiver_qualifier=profile.interchange.receiver_qualifier,
+            receiver_id=profile.interchange.receiver_id,
+            control_number=control,
+            functional_id="HC",
+            version=VERSION_837P,
+            when=created,
+            usage=profile.usage,
+        )
+        out.text = text
+        _record(uow, out, text, created)
+        return out
+
+
+def _record(uow: UnitOfWork, out: BuildResult, text: str, created: dt.datetime) -> None:
+    assert out.control_number is not None
+    conn = uow.connection
+    file_id = conn.execute(
+        claim_files.insert().values(
+            control_number=out.control_number,
+            kind="837P",
+            profile=out.profile.id,
+            created_at=created.astimezone(dt.UTC).replace(tzinfo=None),
+            created_by=uow.actor,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            claims=len(out.claims),
+            lines=out.lines,
+            total=out.total,
+        )
+    ).inserted_primary_key
+    assert file_id is not None
+    conn.execute(
+        claims.insert(),
+        [
+            {
+                "claim_id": c.claim_id,
+                "file_id": int(file_id[0]),
+                "client_id": c.client_id,
+                "frequency": c.frequency,
+                "replaces": None,
+                "total": c.total,
+                "payer_claim_number": c.payer_claim_number,
+            }
+            for c in out.claims
+        ],
+    )
+    conn.execute(
+        claim_lines.insert(),
+        [
+            {
+                "claim_id": c.claim_id,
+                "line_number": n,
+                "encounter_id": line.encounter_id,
+                "service_code": line.service_code,
+                "modifiers": ";".join(line.modifiers) or None,
+                "date": line.date,
+                "units": line.units,
+                "charge": line.charge,
+            }
+            for c in out.claims
+            for n, line in enumerate(c.lines, start=1)
+        ],
+    )
+    uow.access.record_many(
+        AccessEntry(
+            "export",
+            c.client_id,
+            "claim",
+            c.claim_id,
+            f"837P interchange {out.control_number} to {out.profile.id}",
+        )
+        for c in out.claims
+    )
