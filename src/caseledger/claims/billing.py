@@ -126,34 +126,116 @@ def build(
             out.claims = group_claims(fresh, profile, 1, "DRAFT-")
             return out
         control = next_control_number(uow.connection)
-        out.control_number = control
         out.claims = group_claims(fresh, profile, 1, f"C{control}-")
-        created = (now or (lambda: dt.datetime.now(dt.UTC)))()
-        agency = dataset.rows("agency")
-        submitter = str((agency[0].get("npi") if agency else None) or "CASELEDGER")
-        body = transaction(
-            out.claims,
-            dataset,
-            profile,
-            reference=f"{control:09d}",
-            created=created,
-            submitter_id=submitter,
-            contact={},
+        _write(uow, dataset, out, control, (now or _utc_now)())
+        return out
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _write(
+    uow: UnitOfWork, dataset: Dataset, out: BuildResult, control: int, created: dt.datetime
+) -> None:
+    """Writes ``out.claims`` as interchange ``control`` and records it."""
+    profile = out.profile
+    out.control_number = control
+    agency = dataset.rows("agency")
+    submitter = str((agency[0].get("npi") if agency else None) or "CASELEDGER")
+    body = transaction(
+        out.claims,
+        dataset,
+        profile,
+        reference=f"{control:09d}",
+        created=created,
+        submitter_id=submitter,
+        contact={},
+    )
+    out.text = x12.interchange(
+        [x12.TransactionSet("837", VERSION_837P, body)],
+        sender_qualifier=profile.interchange.sender_qualifier,
+        sender_id=submitter,
+        receiver_qualifier=profile.interchange.receiver_qualifier,
+        receiver_id=profile.interchange.receiver_id,
+        control_number=control,
+        functional_id="HC",
+        version=VERSION_837P,
+        when=created,
+        usage=profile.usage,
+    )
+    _record(uow, out, out.text, created)
+
+
+class ClaimsError(ValueError):
+    """A claim that cannot be built as asked; the message says why and what to do."""
+
+
+def resubmit(
+    store: Store,
+    policy: Policy,
+    profile: PayerProfile,
+    claim_id: str,
+    *,
+    frequency: str,
+    as_of: dt.date,
+    actor: str | None = None,
+    now: Callable[[], dt.datetime] | None = None,
+) -> BuildResult:
+    """Replaces (frequency 7) or voids (8) a claim the payer has answered, in a new file.
+
+    A replacement carries the claim's encounters as they stand now, so each must be clean
+    again; a void carries them as they were sent. Both carry the payer's claim number (REF F8),
+    which the payer's 835 gave."""
+    if frequency not in ("7", "8"):
+        raise ClaimsError("frequency is 7 (replacement) or 8 (void)")
+    with store.unit_of_work(actor=actor, snapshot=True) as uow:
+        conn = uow.connection
+        sent = conn.execute(sa.select(claims).where(claims.c.claim_id == claim_id)).first()
+        if sent is None:
+            raise ClaimsError(f"no claim {claim_id} was sent (see caseledger claims list)")
+        if not sent.payer_claim_number:
+            raise ClaimsError(
+                f"the payer has not answered claim {claim_id} yet, so there is no payer claim "
+                "number to replace or void; load its 835 first (caseledger remit load)"
+            )
+        wanted = [
+            str(r[0])
+            for r in conn.execute(
+                sa.select(claim_lines.c.encounter_id)
+                .where(claim_lines.c.claim_id == claim_id)
+                .order_by(claim_lines.c.line_number)
+            )
+        ]
+        dataset, result, billing = sorted_lines(uow, policy, as_of=as_of, start=None, end=None)
+        clean = {ln.encounter_id: ln for ln in billing.clean}
+        held = {h.line.encounter_id: h for h in billing.held}
+        lines = []
+        for eid in wanted:
+            if eid in clean:
+                lines.append(clean[eid])
+            elif frequency == "8" and eid in held:
+                lines.append(held[eid].line)
+            elif eid in held:
+                why = "; ".join(r.message for r in held[eid].reasons)
+                raise ClaimsError(f"encounter {eid} is not clean now: {why}")
+            else:
+                raise ClaimsError(f"encounter {eid} of claim {claim_id} is no longer billable")
+        control = next_control_number(conn)
+        replacement = Claim(
+            f"C{control}-000001",
+            str(sent.client_id),
+            tuple(lines),
+            frequency=frequency,
+            payer_claim_number=str(sent.payer_claim_number),
         )
-        text = x12.interchange(
-            [x12.TransactionSet("837", VERSION_837P, body)],
-            sender_qualifier=profile.interchange.sender_qualifier,
-            sender_id=submitter,
-            receiver_qualifier=profile.interchange.receiver_qualifier,
-            receiver_id=profile.interchange.receiver_id,
-            control_number=control,
-            functional_id="HC",
-            version=VERSION_837P,
-            when=created,
-            usage=profile.usage,
+        out = BuildResult(profile, [replacement], [], 0, 0, audit=result)
+        _write(uow, dataset, out, control, (now or _utc_now)())
+        conn.execute(
+            claims.update()
+            .where(claims.c.claim_id == replacement.claim_id)
+            .values(replaces=claim_id)
         )
-        out.text = text
-        _record(uow, out, text, created)
         return out
 
 

@@ -91,3 +91,75 @@ def to_csv(inv: Invoice) -> str:
     writer.writeheader()
     writer.writerows(inv.rows)
     return out.getvalue()
+
+
+def to_pdf(inv: Invoice) -> bytes:
+    """The invoice as a PDF: a header, one row per line grouped by client, totals, and a place
+    for the signature the program asks for."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(orientation="P", unit="mm", format="Letter")
+    pdf.set_title(f"Invoice {inv.number}")
+    pdf.set_creator("caseledger")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(
+        0, 8, _latin(f"{inv.agency}: SST invoice {inv.number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.set_font("Helvetica", "", 10)
+    start, end = inv.period
+    period = f"{start or 'first'} to {end or 'last'} date of service"
+    pdf.cell(
+        0,
+        6,
+        _latin(f"Billed to DHSS. Period: {period}. Prepared {inv.created}."),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(3)
+    widths = (22, 42, 24, 22, 14, 22, 44)
+    heads = ("Client", "Name", "Date", "Code", "Units", "Amount", "Authorization")
+    pdf.set_font("Helvetica", "B", 9)
+    for w, h in zip(widths, heads, strict=True):
+        pdf.cell(w, 6, h, border="B")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+    for row in inv.rows:
+        values = (
+            row["client_id"],
+            row["client_name"],
+            row["date"],
+            (row["service_code"] + " " + row["modifiers"]).strip(),
+            row["units"],
+            row["amount"],
+            row["authorization"],
+        )
+        for w, v in zip(widths, values, strict=True):
+            pdf.cell(w, 5, _latin(v)[:30])
+        pdf.ln()
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(
+        0,
+        6,
+        f"{len(inv.rows)} lines, {inv.units} units, total ${inv.total:,.2f}",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(10)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(
+        0,
+        6,
+        "Signature of the agency's authorized representative: ______________________",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    """The core PDF fonts cover Latin-1 only; anything else becomes '?'."""
+    return text.encode("latin-1", "replace").decode("latin-1")

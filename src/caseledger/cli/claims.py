@@ -136,18 +136,135 @@ def build_command(
         console.print("Nothing new to bill: no file written.")
 
 
+def _resubmit(
+    ctx: typer.Context,
+    claim_id: str,
+    frequency: str,
+    out: Path,
+    payer: str,
+    as_of: str | None,
+    actor: str | None,
+) -> None:
+    from caseledger.claims.billing import ClaimsError, resubmit
+    from caseledger.claims.profile import ProfileError, load_profile
+    from caseledger.policy import load_policy
+    from caseledger.store import Store
+
+    try:
+        profile = load_profile(payer)
+    except ProfileError as error:
+        raise fail(escape(str(error))) from None
+    url = state(ctx).db_url
+    _check_role(url, actor)
+    day = parse_date(as_of, "--as-of") or dt.date.today()
+    try:
+        with store_errors(url), Store.open(url) as store:
+            result = resubmit(
+                store,
+                load_policy(),
+                profile,
+                claim_id,
+                frequency=frequency,
+                as_of=day,
+                actor=actor,
+            )
+            assert result.text is not None
+            write_atomically(out, result.text)
+    except ClaimsError as error:
+        raise fail(escape(str(error))) from None
+    kind = "Replacement" if frequency == "7" else "Void"
+    new = result.claims[0]
+    console.print(
+        f"{kind} of claim {escape(claim_id)} written as claim {escape(new.claim_id)} "
+        f"({len(new.lines)} lines, ${new.total:,.2f}) in interchange {result.control_number}, "
+        f"to {escape(str(out))}."
+    )
+
+
+@app.command("replace")
+def replace_command(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="The claim to replace (CLM01, e.g. C12-000003)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the 837 file."),
+    payer: str = typer.Option("mo_healthnet", "--payer", metavar="PROFILE"),
+    as_of: str | None = typer.Option(None, "--as-of", help="The audit's today; default: today."),
+    actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who sends it."),
+) -> None:
+    """Send a replacement (frequency 7) of a claim the payer answered, with its lines as they
+    stand now; each must be clean."""
+    _resubmit(ctx, claim_id, "7", out, payer, as_of, actor)
+
+
+@app.command("void")
+def void_command(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="The claim to void (CLM01)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the 837 file."),
+    payer: str = typer.Option("mo_healthnet", "--payer", metavar="PROFILE"),
+    as_of: str | None = typer.Option(None, "--as-of", help="The audit's today; default: today."),
+    actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who sends it."),
+) -> None:
+    """Void (frequency 8) a claim the payer answered."""
+    _resubmit(ctx, claim_id, "8", out, payer, as_of, actor)
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    limit: int = typer.Option(50, "--limit", help="How many claims, newest first."),
+) -> None:
+    """The claims sent, newest first: lines, charge, payer claim number, what was paid."""
+    import sqlalchemy as sa
+
+    from caseledger.store import Store
+    from caseledger.store.tables import claim_files, claims, remittance_lines
+
+    url = state(ctx).db_url
+    paid = (
+        sa.select(remittance_lines.c.claim_id, sa.func.sum(remittance_lines.c.paid).label("paid"))
+        .where(remittance_lines.c.procedure.is_not(None))
+        .group_by(remittance_lines.c.claim_id)
+        .subquery()
+    )
+    q = (
+        sa.select(claims, claim_files.c.control_number, paid.c.paid)
+        .join(claim_files, claim_files.c.id == claims.c.file_id)
+        .outerjoin(paid, paid.c.claim_id == claims.c.claim_id)
+        .order_by(claim_files.c.control_number.desc(), claims.c.claim_id)
+        .limit(limit)
+    )
+    with store_errors(url), Store.open(url) as store, store.unit_of_work() as uow:
+        rows = uow.connection.execute(q).all()
+    table = Table(title=f"Claims ({len(rows)} shown)")
+    for column in ("claim", "file", "frequency", "replaces", "charge", "payer number", "paid"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            escape(r.claim_id),
+            str(r.control_number),
+            r.frequency,
+            escape(r.replaces or ""),
+            f"{r.total:.2f}",
+            escape(r.payer_claim_number or "not answered"),
+            "" if r.paid is None else f"{r.paid:.2f}",
+        )
+    console.print(table)
+
+
 @app.command("invoice")
 def invoice_command(
     ctx: typer.Context,
     start: str | None = typer.Option(None, "--from", help="First date of service (YYYY-MM-DD)."),
     end: str | None = typer.Option(None, "--to", help="Last date of service (YYYY-MM-DD)."),
-    out: Path = typer.Option(..., "--out", help="The CSV file to write."),
+    out: Path = typer.Option(
+        ..., "--out", help="The file to write: .csv, or .pdf for the printable invoice."
+    ),
     as_of: str | None = typer.Option(None, "--as-of", help="The audit's today; default: today."),
     actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who builds it."),
 ) -> None:
-    """Write the SST invoice (services billed to DHSS) of the clean lines, as CSV."""
+    """Write the SST invoice (services billed to DHSS) of the clean lines, as CSV or PDF."""
     from caseledger.claims.billing import sorted_lines
-    from caseledger.claims.invoice import invoice, to_csv
+    from caseledger.claims.invoice import invoice, to_csv, to_pdf
     from caseledger.policy import load_policy
     from caseledger.store import Store
     from caseledger.store.access_log import AccessEntry
@@ -172,7 +289,7 @@ def invoice_command(
             AccessEntry("export", cid, "invoice", inv.number, "SST invoice")
             for cid in sorted({r["client_id"] for r in inv.rows})
         )
-    write_atomically(out, to_csv(inv))
+    write_atomically(out, to_pdf(inv) if out.suffix.lower() == ".pdf" else to_csv(inv))
     console.print(
         f"Invoice {inv.number}: {len(inv.rows)} lines, {inv.units} units, ${inv.total:,.2f}; "
         f"written to {escape(str(out))}."
