@@ -83,14 +83,19 @@ def group_claims(
     return claims
 
 
+_NOT_DIGIT = re.compile(r"\D")
+_DELIMITERS_OR_SPACES = re.compile(r"[*:^~|>\s]+")
+_NOT_CODE = re.compile(r"[^A-Z0-9]")
+
+
 def _digits(value: object) -> str:
-    return re.sub(r"\D", "", str(value or ""))
+    return _NOT_DIGIT.sub("", str(value or ""))
 
 
 def _text(value: object, limit: int = 60) -> str:
-    """An element value: upper case, no delimiter characters, at most ``limit`` long."""
-    cleaned = re.sub(r"[*:^~\r\n|>]", " ", str(value or "")).strip().upper()
-    return re.sub(r"\s+", " ", cleaned)[:limit]
+    """An element value: upper case, no delimiter characters or line breaks, at most ``limit``
+    long."""
+    return _DELIMITERS_OR_SPACES.sub(" ", str(value or "")).strip().upper()[:limit]
 
 
 def _money(value: Decimal) -> str:
@@ -125,18 +130,25 @@ class _Lookup:
             rows.sort(key=lambda d: (d.get("rank") or 99, str(d["icd10"])))
         agencies = dataset.rows("agency")
         self.agency: Row = agencies[0] if agencies else {}
+        self._codes: dict[tuple[str, dt.date], list[str]] = {}
 
     def codes_on(self, client_id: str, day: dt.date) -> list[str]:
-        return [
-            _digits_letters(d["icd10"])
-            for d in self.diagnoses.get(client_id, ())
-            if _within(day, d)
-        ]
+        """The client's diagnosis codes in force on ``day``, principal first."""
+        key = (client_id, day)
+        found = self._codes.get(key)
+        if found is None:
+            found = [
+                _digits_letters(d["icd10"])
+                for d in self.diagnoses.get(client_id, ())
+                if _within(day, d)
+            ]
+            self._codes[key] = found
+        return found
 
 
 def _digits_letters(code: object) -> str:
     """An ICD-10-CM code as X12 carries it: without the dot."""
-    return re.sub(r"[^A-Z0-9]", "", str(code).upper())
+    return _NOT_CODE.sub("", str(code).upper())
 
 
 def _name_parts(row: Row) -> tuple[str, str]:
@@ -151,6 +163,8 @@ def claim_segments(claim: Claim, look: _Lookup, profile: PayerProfile) -> list[S
             if code not in codes and len(codes) < profile.max_diagnoses:
                 codes.append(code)
     first = claim.lines[0]
+    claim_pos = profile.pos(first.place)
+    billing_npi = _digits(look.agency.get("npi"))
     out: list[Segment] = [
         [
             "CLM",
@@ -158,7 +172,7 @@ def claim_segments(claim: Claim, look: _Lookup, profile: PayerProfile) -> list[S
             _money(claim.total),
             "",
             "",
-            [profile.pos(first.place), "B", claim.frequency],
+            [claim_pos, "B", claim.frequency],
             "Y",
             "A",
             "Y",
@@ -172,6 +186,7 @@ def claim_segments(claim: Claim, look: _Lookup, profile: PayerProfile) -> list[S
         pointers = [
             str(codes.index(c) + 1) for c in look.codes_on(claim.client_id, line.date) if c in codes
         ][:4] or ["1"]
+        line_pos = profile.pos(line.place)
         out.append(["LX", str(n)])
         out.append(
             [
@@ -180,9 +195,7 @@ def claim_segments(claim: Claim, look: _Lookup, profile: PayerProfile) -> list[S
                 _money(line.charge),
                 "UN",
                 _units(line.units),
-                profile.pos(line.place)
-                if profile.pos(line.place) != profile.pos(first.place)
-                else "",
+                line_pos if line_pos != claim_pos else "",
                 "",
                 pointers,
             ]
@@ -193,7 +206,7 @@ def claim_segments(claim: Claim, look: _Lookup, profile: PayerProfile) -> list[S
         out.append(["REF", "6R", _text(line.encounter_id, 50)])
         staff = look.staff.get(line.staff_id or "")
         npi = _digits(staff.get("npi")) if staff else ""
-        if staff and len(npi) == 10 and npi != _digits(look.agency.get("npi")):
+        if staff and len(npi) == 10 and npi != billing_npi:
             last, given = _name_parts(staff)
             out.append(["NM1", "82", "1", last, given, "", "", "", "XX", npi])
     return out
