@@ -50,7 +50,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup system
-	scripts/with-postgres.sh $(BIN)/pytest -n 2 -q
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup -q
 
 test: lint typecheck pytest
 

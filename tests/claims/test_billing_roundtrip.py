@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from caseledger.audit.findings import Finding
 from caseledger.claims.billing import (
     BuildResult,
     ClaimsError,
@@ -29,7 +30,7 @@ from caseledger.claims.billing import (
 from caseledger.claims.denials import trace
 from caseledger.claims.invoice import invoice, to_csv, to_pdf
 from caseledger.claims.lines import reasons_by_line
-from caseledger.claims.posting import post, posted_lines
+from caseledger.claims.posting import PostResult, post, posted_lines
 from caseledger.claims.profile import load_profile
 from caseledger.claims.reconcile import summary
 from caseledger.claims.simulator import payer_edits, simulate
@@ -39,7 +40,10 @@ from caseledger.policy import Policy, load_policy
 from caseledger.store import Store
 from caseledger.store.importer import import_dataset
 from caseledger.store.suppressions import suppress
-from caseledger.store.tables import claim_lines, claims, remittance_lines, remittances
+from caseledger.store.tables import claims, remittance_lines, remittances
+
+# The tests share one store and build on each other's claims and payments: one worker, in order.
+pytestmark = pytest.mark.xdist_group("claims-store")
 
 
 def pyx12_valid(text: str) -> tuple[bool, str]:
@@ -133,6 +137,12 @@ def test_claims_group_one_client_and_month_within_the_line_limit(agency: Agency)
 def test_a_second_build_bills_nothing_twice_and_never_reuses_a_control_number(
     agency: Agency,
 ) -> None:
+    def files() -> list[int]:
+        with agency.store.unit_of_work() as uow:
+            rows = uow.connection.execute(sa.text("SELECT control_number FROM claim_files"))
+            return sorted(r[0] for r in rows)
+
+    before = files()
     again = build(
         agency.store,
         agency.policy,
@@ -142,11 +152,8 @@ def test_a_second_build_bills_nothing_twice_and_never_reuses_a_control_number(
         now=lambda: agency.built_at,
     )
     assert again.text is None and again.already_billed == agency.first.lines
+    assert files() == before and len(set(before)) == len(before)
     with agency.store.unit_of_work() as uow:
-        numbers = uow.connection.execute(sa.text("SELECT control_number FROM claim_files")).all()
-        assert [n[0] for n in numbers] == [agency.first.control_number]
-        sent = uow.connection.execute(sa.select(sa.func.count()).select_from(claim_lines))
-        assert sent.scalar_one() == agency.first.lines
         with pytest.raises(sa.exc.IntegrityError):
             uow.connection.execute(
                 sa.text(
@@ -158,17 +165,33 @@ def test_a_second_build_bills_nothing_twice_and_never_reuses_a_control_number(
         uow.discard()
 
 
-def test_round_trip_accounts_for_every_line_and_traces_every_denial(agency: Agency) -> None:
+@dataclass
+class Answered:
+    text: str
+    posted: PostResult
+    findings: list[Finding]
+
+
+@pytest.fixture(scope="module")
+def answered(agency: Agency) -> Answered:
+    """The simulated payer's 835 for the first file, posted."""
     store, policy, text = agency.store, agency.policy, agency.first.text
     assert text is not None
     with store.unit_of_work(actor="payer") as uow:
         dataset, result, _ = sorted_lines(uow, policy, as_of=agency.as_of, start=None, end=None)
     edits = payer_edits(dataset, result.findings, policy)
     answer = simulate(text, policy, load_profile(), edits, paid_on=agency.paid_on, control_number=7)
+    return Answered(answer, post(store, answer.encode(), actor="test"), result.findings)
+
+
+def test_round_trip_accounts_for_every_line_and_traces_every_denial(
+    agency: Agency, answered: Answered
+) -> None:
+    store, policy, answer = agency.store, agency.policy, answered.text
     ok, log = pyx12_valid(answer)
     assert ok, log[:2000]
 
-    posted = post(store, answer.encode(), actor="test")
+    posted = answered.posted
     assert posted.lines == agency.first.lines and not posted.unknown_claims
     assert posted.unmatched_lines == 0
     assert post(store, answer.encode(), actor="test").duplicate
@@ -195,7 +218,7 @@ def test_round_trip_accounts_for_every_line_and_traces_every_denial(agency: Agen
 
     standing = {
         k: [r.rule for r in v if r.rule]
-        for k, v in reasons_by_line(dataset, result.findings, policy).items()
+        for k, v in reasons_by_line(dataset, answered.findings, policy).items()
     }
     traces = trace(rows, standing, policy)
     assert [(t.encounter_id, t.carc, t.verdict, t.rules) for t in traces] == [
@@ -250,8 +273,9 @@ def test_a_malformed_835_posts_nothing(agency: Agency, tmp_path: Path) -> None:
         assert after.scalar_one() == count
 
 
-def test_replace_and_void_carry_the_payer_claim_number(agency: Agency) -> None:
-    # runs after the round trip posted the 835, which gave every claim its payer number
+def test_replace_and_void_carry_the_payer_claim_number(agency: Agency, answered: Answered) -> None:
+    # the posted 835 gave every claim its payer number
+    assert not answered.posted.duplicate
     with agency.store.unit_of_work() as uow:
         answered = uow.connection.execute(
             sa.select(claims.c.claim_id, claims.c.payer_claim_number)
