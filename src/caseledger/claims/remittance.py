@@ -110,6 +110,8 @@ _CLAIM_DATES = frozenset({"232", "233", "050", "036"})
 _LINE_DATES = frozenset({"472", "150", "151"})
 _PAYER_CONTACTS = frozenset({"CX", "BL", "IC"})
 _REMARK_LISTS = frozenset({"HE"})
+_PRODUCTION = frozenset({"405"})
+_NO_ORIGINAL: tuple[str, str | None, tuple[str, ...]] = ("HC", None, ())
 _PERSON = frozenset({"1"})
 
 ZERO = Decimal(0)
@@ -356,13 +358,18 @@ class _Values:
         return got
 
 
-def _adjustments(seg: list[str], index: int, values: _Values, out: list[Adjustment]) -> None:
-    group = _code(seg, 1, index, ADJUSTMENT_GROUPS, "claim adjustment group code")
+def _adjustments(seg: list[str], index: int, values: _Values, out: list[Adjustment]) -> Decimal:
+    """Appends a CAS segment's triplets to ``out``; returns their total."""
+    group = seg[1] if len(seg) > 1 else ""
+    if group not in ADJUSTMENT_GROUPS:
+        _code(seg, 1, index, ADJUSTMENT_GROUPS, "claim adjustment group code")
     n = len(seg)
     if n > 20:
         raise _fail(index, "CAS", f"CAS has {n - 1} elements, at most 19", None, "19 elements")
     if n < 4 or not seg[2]:
         raise _fail(index, "CAS", "CAS02 (reason code) is missing", "CAS02", "a reason code")
+    amounts = values.amounts
+    total = ZERO
     for k in range(2, n, 3):
         reason = seg[k]
         if not reason:
@@ -377,9 +384,13 @@ def _adjustments(seg: list[str], index: int, values: _Values, out: list[Adjustme
                 index, "CAS", f"CAS{k:02d} is not a claim adjustment reason code",
                 f"CAS{k:02d}", "a reason code",
             )  # fmt: skip
-        amount = values.amount(seg, k + 1, index)
-        quantity = values.optional_amount(seg, k + 2, index)
+        amount = amounts.get(seg[k + 1]) if k + 1 < n else None
+        if amount is None:
+            amount = values.amount(seg, k + 1, index)
+        quantity = values.optional_amount(seg, k + 2, index) if k + 2 < n else None
         out.append(Adjustment(group, reason, amount, quantity))
+        total += amount
+    return total
 
 
 def _contact(seg: list[str], index: int) -> Contact:
@@ -410,51 +421,53 @@ def _procedure(
 
 
 class _LineDraft:
-    __slots__ = (
-        "adjustments",
-        "allowed",
-        "charge",
-        "code",
-        "control",
-        "date",
-        "end",
-        "index",
-        "modifiers",
-        "orig_code",
-        "orig_modifiers",
-        "orig_qualifier",
-        "orig_units",
-        "paid",
-        "qualifier",
-        "remarks",
-        "revenue",
-        "start",
-        "units",
-    )  # fmt: skip
-    qualifier: str
-    code: str
-    modifiers: tuple[str, ...]
-    charge: Decimal
-    paid: Decimal
-    revenue: str | None
-    units: Decimal | None
-    orig_qualifier: str
-    orig_code: str | None
-    orig_modifiers: tuple[str, ...]
-    orig_units: Decimal | None
+    """A service line while its segments are read (SVC until the next SVC, CLP, LX or PLB)."""
 
-    def __init__(self, index: int) -> None:
+    __slots__ = (
+        "adjusted", "adjustments", "allowed", "charge", "code", "control", "date", "end",
+        "index", "modifiers", "orig_code", "orig_modifiers", "orig_qualifier", "orig_units",
+        "paid", "qualifier", "remarks", "revenue", "start", "units",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        index: int,
+        procedure: tuple[str, str, tuple[str, ...]],
+        charge: Decimal,
+        paid: Decimal,
+        revenue: str | None,
+        units: Decimal | None,
+        original: tuple[str, str | None, tuple[str, ...]],
+        original_units: Decimal | None,
+    ) -> None:
         self.index = index
+        self.qualifier, self.code, self.modifiers = procedure
+        self.charge = charge
+        self.paid = paid
+        self.revenue = revenue
+        self.units = units
+        self.orig_qualifier, self.orig_code, self.orig_modifiers = original
+        self.orig_units = original_units
         self.date: dt.date | None = None
         self.start: dt.date | None = None
         self.end: dt.date | None = None
         self.control: str | None = None
         self.allowed: Decimal | None = None
         self.adjustments: list[Adjustment] = []
+        self.adjusted = ZERO
         self.remarks: list[str] = []
 
     def finish(self) -> ServicePayment:
-        line = ServicePayment(
+        if self.charge - self.paid != self.adjusted:
+            raise _fail(
+                self.index,
+                "SVC",
+                f"SVC02 - SVC03 is {self.charge - self.paid} but the line's adjustments total "
+                f"{self.adjusted} (off by {self.charge - self.paid - self.adjusted})",
+                "SVC03",
+                "SVC02 - SVC03 = the line's CAS amounts",
+            )
+        return ServicePayment(
             procedure_code=self.code,
             charge=self.charge,
             paid=self.paid,
@@ -474,57 +487,61 @@ class _LineDraft:
             adjustments=tuple(self.adjustments),
             remarks=tuple(self.remarks),
         )
-        off = line.imbalance()
-        if off:
-            raise _fail(
-                self.index,
-                "SVC",
-                f"SVC02 - SVC03 is {line.charge - line.paid} but the line's adjustments total "
-                f"{line.charge - line.paid - off} (off by {off})",
-                "SVC03",
-                "SVC02 - SVC03 = the line's CAS amounts",
-            )
-        return line
 
 
 class _ClaimDraft:
-    __slots__ = (
-        "adjustments",
-        "charge",
-        "end",
-        "filing",
-        "icn",
-        "index",
-        "lines",
-        "paid",
-        "patient",
-        "pcn",
-        "received",
-        "responsibility",
-        "start",
-        "status",
-    )  # fmt: skip
-    pcn: str
-    status: str
-    charge: Decimal
-    paid: Decimal
-    responsibility: Decimal | None
-    filing: str
-    icn: str
+    """A claim while its segments are read (CLP until the next CLP, LX or PLB)."""
 
-    def __init__(self, index: int) -> None:
+    __slots__ = (
+        "adjusted", "adjustments", "charge", "end", "filing", "icn", "index", "lines", "paid",
+        "patient", "pcn", "received", "responsibility", "start", "status",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        index: int,
+        pcn: str,
+        status: str,
+        charge: Decimal,
+        paid: Decimal,
+        responsibility: Decimal | None,
+        filing: str,
+        icn: str,
+    ) -> None:
         self.index = index
+        self.pcn = pcn
+        self.status = status
+        self.charge = charge
+        self.paid = paid
+        self.responsibility = responsibility
+        self.filing = filing
+        self.icn = icn
         self.patient: Patient | None = None
         self.adjustments: list[Adjustment] = []
+        self.adjusted = ZERO
         self.lines: list[ServicePayment] = []
         self.start: dt.date | None = None
         self.end: dt.date | None = None
         self.received: dt.date | None = None
 
+    def add(self, line: _LineDraft) -> None:
+        self.lines.append(line.finish())
+        self.adjusted += line.adjusted
+
     def finish(self) -> ClaimPayment:
         if self.patient is None:
             raise _fail(self.index, "CLP", "the claim has no patient name (NM1*QC)", None, "NM1*QC")
-        claim = ClaimPayment(
+        if self.charge - self.paid != self.adjusted:
+            raise _fail(
+                self.index,
+                "CLP",
+                f"CLP03 - CLP04 is {self.charge - self.paid} but the claim's and its lines' "
+                f"adjustments total {self.adjusted} "
+                f"(off by {self.charge - self.paid - self.adjusted})",
+                "CLP04",
+                "CLP03 - CLP04 = the claim's and lines' CAS amounts",
+            )
+        return ClaimPayment(
             patient_control_number=self.pcn,
             status=self.status,
             charge=self.charge,
@@ -539,17 +556,6 @@ class _ClaimDraft:
             statement_to=self.end,
             received=self.received,
         )
-        off = claim.imbalance()
-        if off:
-            raise _fail(
-                self.index,
-                "CLP",
-                f"CLP03 - CLP04 is {claim.charge - claim.paid} but the claim's and its lines' "
-                f"adjustments total {claim.charge - claim.paid - off} (off by {off})",
-                "CLP04",
-                "CLP03 - CLP04 = the claim's and lines' CAS amounts",
-            )
-        return claim
 
 
 def read_835(data: str | bytes) -> list[Remittance]:
@@ -568,10 +574,13 @@ def read_835(data: str | bytes) -> list[Remittance]:
         )
         values = _Values()
         component = document.delimiters.component
-        return [
+        remittances = [
             _read_set(document.segments, span, component, values)
             for span in document.transaction_sets
         ]
+        # Freed now by reference counting, the segments never reach the cyclic collector.
+        del document, values
+    return remittances
 
 
 def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Values) -> Remittance:
@@ -621,131 +630,148 @@ def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Val
     date = values.date
     first = i + 1
 
+    amounts = values.amounts
+    dates = values.dates
+
     for i in range(first, end):
         seg = segs[i]
         sid = seg[0]
+        # The branches stand in the order of how often the segments occur.
         if sid == "SVC":
             if state == _LINE:
                 assert claim is not None and line is not None
-                claim.lines.append(line.finish())
+                claim.add(line)
             elif state != _CLAIM:
                 raise _fail(i, sid, "SVC outside a claim (loop 2100)", None, "CLP before SVC")
-            assert claim is not None
             n = len(seg)
-            if n > 8:
-                raise _fail(i, sid, f"SVC has {n - 1} elements, at most 7", None, "7 elements")
-            line = _LineDraft(i)
-            line.qualifier, line.code, line.modifiers = _procedure(
-                _required(seg, 1, i), component, i, 1, PROCEDURE_QUALIFIERS
+            if n < 4 or n > 8:
+                problem = "SVC03 is missing" if n < 4 else f"SVC has {n - 1} elements, at most 7"
+                raise _fail(i, sid, problem, None, "SVC01 to SVC03, at most SVC07")
+            charge = amounts.get(seg[2])
+            if charge is None:
+                charge = amount(seg, 2, i)
+            paid = amounts.get(seg[3])
+            if paid is None:
+                paid = amount(seg, 3, i)
+            line = _LineDraft(
+                i,
+                _procedure(seg[1], component, i, 1, PROCEDURE_QUALIFIERS),
+                charge,
+                paid,
+                (seg[4] or None) if n > 4 else None,
+                values.optional_amount(seg, 5, i) if n > 5 else None,
+                _procedure(seg[6], component, i, 6, ORIGINAL_PROCEDURE_QUALIFIERS)
+                if n > 6 and seg[6]
+                else _NO_ORIGINAL,
+                values.optional_amount(seg, 7, i) if n > 7 else None,
             )
-            line.charge = amount(seg, 2, i)
-            line.paid = amount(seg, 3, i)
-            line.revenue = (seg[4] or None) if n > 4 else None
-            line.units = values.optional_amount(seg, 5, i)
-            if n > 6 and seg[6]:
-                line.orig_qualifier, line.orig_code, line.orig_modifiers = _procedure(
-                    seg[6], component, i, 6, ORIGINAL_PROCEDURE_QUALIFIERS
-                )
-            else:
-                line.orig_qualifier, line.orig_code = "HC", None
-                line.orig_modifiers = ()
-            line.orig_units = values.optional_amount(seg, 7, i)
             state = _LINE
-        elif sid == "CAS":
-            if state == _LINE:
-                assert line is not None
-                _adjustments(seg, i, values, line.adjustments)
-            elif state == _CLAIM:
-                assert claim is not None
-                _adjustments(seg, i, values, claim.adjustments)
-            else:
-                raise _fail(i, sid, "CAS outside a claim (loop 2100)", None, "CLP before CAS")
         elif sid == "DTM":
-            qualifier = _get(seg, 1)
+            qualifier = seg[1] if len(seg) > 1 else ""
+            day = dates.get(seg[2]) if len(seg) > 2 else None
+            if day is None:
+                day = date(seg, 2, i)
             if state == _LINE:
                 assert line is not None
-                _code(seg, 1, i, _LINE_DATES, "date/time qualifier")
                 if qualifier == "472":
-                    line.date = date(seg, 2, i)
+                    line.date = day
                 elif qualifier == "150":
-                    line.start = date(seg, 2, i)
+                    line.start = day
+                elif qualifier == "151":
+                    line.end = day
                 else:
-                    line.end = date(seg, 2, i)
+                    _code(seg, 1, i, _LINE_DATES, "date/time qualifier")
             elif state == _CLAIM:
                 assert claim is not None
-                _code(seg, 1, i, _CLAIM_DATES, "date/time qualifier")
-                day = date(seg, 2, i)
                 if qualifier == "232":
                     claim.start = day
                 elif qualifier == "233":
                     claim.end = day
                 elif qualifier == "050":
                     claim.received = day
+                else:
+                    _code(seg, 1, i, _CLAIM_DATES, "date/time qualifier")
             elif state == _HEADER:
-                _code(seg, 1, i, frozenset({"405"}), "date/time qualifier")
-                production = date(seg, 2, i)
+                _code(seg, 1, i, _PRODUCTION, "date/time qualifier")
+                production = day
             else:
                 raise _fail(
                     i, sid, "DTM out of place", None, "DTM in the header, a claim or a line"
                 )
         elif sid == "REF":
-            qualifier = _get(seg, 1)
+            qualifier = seg[1] if len(seg) > 1 else ""
+            value = _required(seg, 2, i)
             if state == _LINE:
                 assert line is not None
-                _code(seg, 1, i, _LINE_REFS, "reference identification qualifier")
                 if qualifier == "6R":
-                    line.control = _required(seg, 2, i)
+                    line.control = value
+                elif qualifier not in _LINE_REFS:
+                    _code(seg, 1, i, _LINE_REFS, "reference identification qualifier")
             elif state == _CLAIM:
                 _code(seg, 1, i, _CLAIM_REFS, "reference identification qualifier")
             elif state == _PAYEE:
                 _code(seg, 1, i, _PAYEE_REFS, "reference identification qualifier")
                 if qualifier == "TJ":
-                    payee_tax = _required(seg, 2, i)
+                    payee_tax = value
             elif state == _PAYER:
                 _code(seg, 1, i, _PAYER_REFS, "reference identification qualifier")
             elif state == _HEADER:
                 _code(seg, 1, i, _HEADER_REFS, "reference identification qualifier")
             else:
                 raise _fail(i, sid, "REF out of place", None, "REF in a loop that allows it")
-            _required(seg, 2, i)
+        elif sid == "AMT":
+            qualifier = seg[1] if len(seg) > 1 else ""
+            value_amount = amounts.get(seg[2]) if len(seg) > 2 else None
+            if value_amount is None:
+                value_amount = amount(seg, 2, i)
+            if state == _LINE:
+                assert line is not None
+                if qualifier == "B6":
+                    line.allowed = value_amount
+                elif qualifier not in _LINE_AMTS:
+                    _code(seg, 1, i, _LINE_AMTS, "amount qualifier")
+            elif state == _CLAIM:
+                _code(seg, 1, i, _CLAIM_AMTS, "amount qualifier")
+            else:
+                raise _fail(i, sid, "AMT outside a claim (loop 2100)", None, "CLP before AMT")
+        elif sid == "CAS":
+            if state == _LINE:
+                assert line is not None
+                line.adjusted += _adjustments(seg, i, values, line.adjustments)
+            elif state == _CLAIM:
+                assert claim is not None
+                claim.adjusted += _adjustments(seg, i, values, claim.adjustments)
+            else:
+                raise _fail(i, sid, "CAS outside a claim (loop 2100)", None, "CLP before CAS")
         elif sid == "LQ":
             if state != _LINE:
                 raise _fail(i, sid, "LQ outside a service line (loop 2110)", None, "SVC before LQ")
             assert line is not None
-            _code(seg, 1, i, _REMARK_LISTS, "code list qualifier (only HE is read)")
+            if len(seg) < 2 or seg[1] != "HE":
+                _code(seg, 1, i, _REMARK_LISTS, "code list qualifier (only HE is read)")
             line.remarks.append(_required(seg, 2, i))
-        elif sid == "AMT":
-            if state == _LINE:
-                assert line is not None
-                _code(seg, 1, i, _LINE_AMTS, "amount qualifier")
-                value = amount(seg, 2, i)
-                if seg[1] == "B6":
-                    line.allowed = value
-            elif state == _CLAIM:
-                _code(seg, 1, i, _CLAIM_AMTS, "amount qualifier")
-                amount(seg, 2, i)
-            else:
-                raise _fail(i, sid, "AMT outside a claim (loop 2100)", None, "CLP before AMT")
         elif sid == "CLP":
             if state == _LINE:
                 assert claim is not None and line is not None
-                claim.lines.append(line.finish())
+                claim.add(line)
                 line = None
             if state in (_CLAIM, _LINE):
                 assert claim is not None
                 claims.append(claim.finish())
             elif state != _DETAIL:
                 raise _fail(i, sid, "CLP outside a header number loop (LX)", None, "LX before CLP")
-            claim = _ClaimDraft(i)
-            claim.pcn = _required(seg, 1, i)
-            claim.status = _code(seg, 2, i, CLAIM_STATUSES, "claim status code")
-            claim.charge = amount(seg, 3, i)
-            claim.paid = amount(seg, 4, i)
-            claim.responsibility = values.optional_amount(seg, 5, i)
-            claim.filing = _code(seg, 6, i, FILING_INDICATORS, "claim filing indicator code")
-            claim.icn = _required(seg, 7, i)
             if len(seg) > 15:
                 raise _fail(i, sid, f"CLP has {len(seg) - 1} elements, at most 14")
+            claim = _ClaimDraft(
+                i,
+                _required(seg, 1, i),
+                _code(seg, 2, i, CLAIM_STATUSES, "claim status code"),
+                amount(seg, 3, i),
+                amount(seg, 4, i),
+                values.optional_amount(seg, 5, i),
+                _code(seg, 6, i, FILING_INDICATORS, "claim filing indicator code"),
+                _required(seg, 7, i),
+            )
             state = _CLAIM
         elif sid == "NM1":
             if state != _CLAIM:
@@ -769,7 +795,7 @@ def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Val
         elif sid == "LX":
             if state == _LINE:
                 assert claim is not None and line is not None
-                claim.lines.append(line.finish())
+                claim.add(line)
                 line = None
             if state in (_CLAIM, _LINE):
                 assert claim is not None
@@ -840,7 +866,7 @@ def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Val
         elif sid == "PLB":
             if state == _LINE:
                 assert claim is not None and line is not None
-                claim.lines.append(line.finish())
+                claim.add(line)
                 line = None
             if state in (_CLAIM, _LINE):
                 assert claim is not None
@@ -861,7 +887,7 @@ def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Val
 
     if line is not None:
         assert claim is not None
-        claim.lines.append(line.finish())
+        claim.add(line)
     if claim is not None:
         claims.append(claim.finish())
     if state < _PAYEE:

@@ -302,15 +302,25 @@ def tokenize(data: str | bytes) -> tuple[Delimiters, list[list[str]]]:
         )
     separator = delimiters.element
     segments = [piece.split(separator) for piece in pieces]
-    for index, elements in enumerate(segments):
+    # A file has a few dozen distinct ids: check those, then look for where a bad one stands.
+    bad = {e[0] for e in segments if e[0] not in _GOOD_IDS}
+    bad = {sid for sid in bad if not _is_segment_id(sid)}
+    if bad:
+        index, elements = next((i, e) for i, e in enumerate(segments) if e[0] in bad)
         sid = elements[0]
-        if not (2 <= len(sid) <= 3 and sid.isascii() and sid.isalnum() and sid.isupper()):
-            if len(elements) == 1 and not sid.strip():
-                problem = "an empty segment (two terminators in a row)"
-            else:
-                problem = "the segment id is not two or three capital letters or digits"
-            raise X12Error(index + 1, sid, problem, expected="a segment id")
+        if len(elements) == 1 and not sid.strip():
+            problem = "an empty segment (two terminators in a row)"
+        else:
+            problem = "the segment id is not two or three capital letters or digits"
+        raise X12Error(index + 1, sid, problem, expected="a segment id")
     return delimiters, segments
+
+
+_GOOD_IDS = KNOWN_SEGMENT_IDS
+
+
+def _is_segment_id(sid: str) -> bool:
+    return 2 <= len(sid) <= 3 and sid.isascii() and sid.isalnum() and sid.isupper()
 
 
 def _element(segments: list[list[str]], index: int, k: int) -> str:
