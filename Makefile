@@ -1,5 +1,5 @@
 # caseledger — two commands on a fresh machine:
-#   make run    set up, generate the demo agency, load it into the SQLite store, audit it
+#   make run    set up, generate the demo agency, load it into the SQLite store, audit it, bill it
 #   make test   set up (incl. PostgreSQL and Chromium from Debian packages), lint, type-check, test
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -36,9 +36,10 @@ run: setup
 		$(DEMO_DIR)/demo.json) && \
 	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none \
 		--format html --output var/audit.html && \
-	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none --show 0
+	$(BIN)/caseledger --db $(DB) audit --store --as-of $$as_of --fail-on none --show 0 && \
+	$(BIN)/caseledger --db $(DB) claims build --as-of $$as_of --out var/claims.837 --show 5
 	$(BIN)/caseledger --db $(DB) access-log verify
-	@echo "The full report, with charts: var/audit.html"
+	@echo "The full report, with charts: var/audit.html; the clean lines as an 837P: var/claims.837"
 	@echo "Sign in as one of the demo users above (add its secret to an authenticator app)."
 	$(BIN)/caseledger --db $(DB) serve --port $(PORT)
 
