@@ -293,6 +293,12 @@ def test_the_writer_refuses_what_the_guide_would_not_accept() -> None:
         write(dataclasses.replace(r, payee_npi=None, payee_tax_id=None))
     with pytest.raises(X12Error):
         write(dataclasses.replace(r, payer_name="A*B"))
+    too_long = dataclasses.replace(r.claims[1], patient_control_number="PCNB0002" * 5)
+    with pytest.raises(ValueError, match="CLP01 is 40 characters long") as caught:
+        write(dataclasses.replace(r, claims=(r.claims[0], too_long)))
+    assert "PCNB0002" not in str(caught.value)
+    with pytest.raises(ValueError, match="TRN03"):
+        write(dataclasses.replace(r, payer_id="1234"))
 
 
 # --- properties ------------------------------------------------------------------------------

@@ -979,13 +979,31 @@ def _provider_adjustments(
 # --- writing -------------------------------------------------------------------------------
 
 
-def _number(value: Decimal) -> str:
-    """An X12 decimal: no exponent, no trailing zeros after the point, no negative zero."""
+def _number(value: Decimal, digits: int = 18) -> str:
+    """An X12 decimal ("R"): no exponent, no trailing zeros after the point, no negative zero,
+    at most ``digits`` digits (18 for an amount, 15 for a quantity)."""
     if not value.is_finite():
         raise ValueError("an amount must be a finite number")
     if value == 0:
         return "0"
-    return format(value.normalize(), "f")
+    text = format(value.normalize(), "f")
+    if len(text) - text.count("-") - text.count(".") > digits:
+        raise ValueError(f"an amount or quantity has more than {digits} digits")
+    return text
+
+
+def _quantity(value: Decimal | None) -> str | None:
+    return None if value is None else _number(value, 15)
+
+
+def _fit(value: str | None, low: int, high: int, element: str) -> str | None:
+    """``value`` when its length is within what the guide allows for ``element``; never quoted
+    in the error (it may be a name or an id)."""
+    if value is not None and not low <= len(value) <= high:
+        raise ValueError(
+            f"{element} is {len(value)} characters long, the guide allows {low}-{high}"
+        )
+    return value
 
 
 def _d8(day: dt.date) -> str:
@@ -1008,39 +1026,45 @@ def _cas(adjustments: Sequence[Adjustment]) -> list[list[Element]]:
             # the previous triplet's quantity slot, even when empty, keeps the triplets aligned
             while len(current) < 2 + 3 * count:
                 current.append("")
-        current.extend([adj.reason, _number(adj.amount)])
+        current.extend([_fit(adj.reason, 1, 5, "CAS02"), _number(adj.amount)])
         if adj.quantity is not None:
-            current.append(_number(adj.quantity))
+            current.append(_number(adj.quantity, 15))
         count += 1
     return out
 
 
-def _procedure_composite(qualifier: str, code: str, modifiers: Sequence[str]) -> list[str]:
+def _procedure_composite(
+    qualifier: str, code: str, modifiers: Sequence[str], allowed: frozenset[str], element: str
+) -> list[str | None]:
+    if qualifier not in allowed:
+        raise ValueError(f"{element}-01 is a product or service id qualifier the guide lists")
     if len(modifiers) > 4:
-        raise ValueError("a procedure has at most four modifiers")
-    return [qualifier, code, *modifiers]
+        raise ValueError(f"{element} has at most four modifiers")
+    mods = [_fit(m, 2, 2, f"{element} modifier") if m else m for m in modifiers]
+    return [qualifier, _fit(code, 1, 48, f"{element}-02"), *mods]
 
 
 def _service(line: ServicePayment) -> list[list[Element]]:
     svc: list[Element] = [
         "SVC",
-        _procedure_composite(line.qualifier, line.procedure_code, line.modifiers),
+        _procedure_composite(
+            line.qualifier, line.procedure_code, line.modifiers, PROCEDURE_QUALIFIERS, "SVC01"
+        ),
         _number(line.charge),
         _number(line.paid),
-        line.revenue_code,
-        None if line.units_paid is None else _number(line.units_paid),
+        _fit(line.revenue_code, 1, 48, "SVC04"),
+        _quantity(line.units_paid),
     ]
     if line.original_procedure_code is not None:
         svc.append(
             _procedure_composite(
-                line.original_qualifier,
-                line.original_procedure_code,
-                line.original_modifiers,
+                line.original_qualifier, line.original_procedure_code, line.original_modifiers,
+                ORIGINAL_PROCEDURE_QUALIFIERS, "SVC06",
             )
-        )
+        )  # fmt: skip
     else:
         svc.append(None)
-    svc.append(None if line.original_units is None else _number(line.original_units))
+    svc.append(_quantity(line.original_units))
     out: list[list[Element]] = [svc]
     if line.service_date is not None:
         out.append(["DTM", "472", _d8(line.service_date)])
@@ -1050,11 +1074,11 @@ def _service(line: ServicePayment) -> list[list[Element]]:
         out.append(["DTM", "151", _d8(line.service_end)])
     out += _cas(line.adjustments)
     if line.line_item_control_number is not None:
-        out.append(["REF", "6R", line.line_item_control_number])
+        out.append(["REF", "6R", _fit(line.line_item_control_number, 1, 50, "REF02")])
     if line.allowed_amount is not None:
         out.append(["AMT", "B6", _number(line.allowed_amount)])
     for remark in line.remarks:
-        out.append(["LQ", "HE", remark])
+        out.append(["LQ", "HE", _fit(remark, 1, 30, "LQ02")])
     return out
 
 
@@ -1063,22 +1087,29 @@ def _claim(claim: ClaimPayment) -> list[list[Element]]:
         raise ValueError("a claim's status is one the 835 guide lists (CLP02)")
     if claim.filing_indicator not in FILING_INDICATORS:
         raise ValueError("a claim's filing indicator is one the 835 guide lists (CLP06)")
+    p = claim.patient
+    if (p.id_qualifier is None) != (p.identifier is None):
+        raise ValueError("the patient's NM108 and NM109 come together")
+    if p.id_qualifier is not None and p.id_qualifier not in PATIENT_ID_QUALIFIERS:
+        raise ValueError("the patient's NM108 is one the 835 guide lists")
+    responsibility = claim.patient_responsibility
     out: list[list[Element]] = [
         [
             "CLP",
-            claim.patient_control_number,
+            _fit(claim.patient_control_number, 1, 38, "CLP01"),
             claim.status,
             _number(claim.charge),
             _number(claim.paid),
-            None if claim.patient_responsibility is None else _number(claim.patient_responsibility),
+            None if responsibility is None else _number(responsibility),
             claim.filing_indicator,
-            claim.payer_claim_control_number,
+            _fit(claim.payer_claim_control_number, 1, 50, "CLP07"),
         ]
     ]
     out += _cas(claim.adjustments)
-    p = claim.patient
-    out.append(["NM1", "QC", "1", p.last_name, p.first_name, None, None, None, p.id_qualifier,
-                p.identifier])  # fmt: skip
+    out.append(
+        ["NM1", "QC", "1", _fit(p.last_name, 1, 60, "NM103"), _fit(p.first_name, 1, 35, "NM104"),
+         None, None, None, p.id_qualifier, _fit(p.identifier, 2, 80, "NM109")]
+    )  # fmt: skip
     if claim.statement_from is not None:
         out.append(["DTM", "232", _d8(claim.statement_from)])
     if claim.statement_to is not None:
@@ -1101,57 +1132,85 @@ def _plb(adjustments: Sequence[ProviderAdjustment]) -> list[list[Element]]:
             raise ValueError("a provider adjustment's reason is one the 835 guide lists")
         if key != (adj.provider_id, adj.fiscal_period_end) or len(current) == 15:
             key = (adj.provider_id, adj.fiscal_period_end)
-            current = ["PLB", adj.provider_id, _d8(adj.fiscal_period_end)]
+            current = [
+                "PLB", _fit(adj.provider_id, 1, 50, "PLB01"), _d8(adj.fiscal_period_end),
+            ]  # fmt: skip
             out.append(current)
-        reason = [adj.reason, adj.reference] if adj.reference else [adj.reason]
-        current.extend([reason, _number(adj.amount)])
+        reference = _fit(adj.reference, 1, 50, "PLB03-02")
+        current.extend([[adj.reason, reference], _number(adj.amount)])
     return out
+
+
+def _bank_elements(bank: BankAccount, accounts: frozenset[str]) -> list[Element]:
+    if bank.dfi_qualifier not in ("01", "04") or bank.account_qualifier not in accounts:
+        raise ValueError("a bank account's qualifiers are ones the 835 guide lists (BPR06-BPR15)")
+    return [
+        bank.dfi_qualifier, _fit(bank.dfi_id, 3, 12, "BPR07/BPR13"), bank.account_qualifier,
+        _fit(bank.account, 1, 35, "BPR09/BPR15"),
+    ]  # fmt: skip
+
+
+def _check_balanced(r: Remittance) -> None:
+    for claim in r.claims:
+        for line in claim.services:
+            if off := line.imbalance():
+                raise ValueError(f"a service line does not balance (off by {off})")
+        if off := claim.imbalance():
+            raise ValueError(f"a claim does not balance (off by {off})")
+    if off := r.imbalance():
+        raise ValueError(f"the payment does not balance (off by {off})")
 
 
 def transaction_segments(remittance: Remittance) -> list[list[Element]]:
     """The segments of one 835 transaction set, ST and SE excluded."""
     r = remittance
-    for problem, off in (
-        ("a service line", next((ln.imbalance() for c in r.claims for ln in c.services
-                                 if ln.imbalance()), ZERO)),
-        ("a claim", next((c.imbalance() for c in r.claims if c.imbalance()), ZERO)),
-        ("the payment", r.imbalance()),
-    ):  # fmt: skip
-        if off:
-            raise ValueError(f"{problem} does not balance (off by {off})")
+    _check_balanced(r)
+    if r.handling_code not in HANDLING_CODES or r.credit_debit not in ("C", "D"):
+        raise ValueError("BPR01 and BPR03 are codes the 835 guide lists")
     if r.payment_method not in PAYMENT_METHODS:
         raise ValueError("the payment method (BPR04) is ACH, BOP, CHK, FWT or NON")
+    if r.payment_format not in (None, "CCP", "CTX"):
+        raise ValueError("the payment format (BPR05) is CCP or CTX")
     bpr: list[Element] = [
         "BPR", r.handling_code, _number(r.payment_amount), r.credit_debit, r.payment_method,
         r.payment_format,
     ]  # fmt: skip
     if r.sender_bank is not None:
-        b = r.sender_bank
-        bpr += [b.dfi_qualifier, b.dfi_id, b.account_qualifier, b.account, r.payer_id, None]
+        bpr += [*_bank_elements(r.sender_bank, frozenset({"DA"})), r.payer_id, None]
     else:
         bpr += [None] * 6
     if r.receiver_bank is not None:
-        b = r.receiver_bank
-        bpr += [b.dfi_qualifier, b.dfi_id, b.account_qualifier, b.account]
+        bpr += _bank_elements(r.receiver_bank, frozenset({"DA", "SG"}))
     else:
         bpr += [None] * 4
     bpr.append(_d8(r.payment_date))
-    out: list[list[Element]] = [bpr, ["TRN", "1", r.trace_number, r.payer_id]]
+    out: list[list[Element]] = [
+        bpr,
+        ["TRN", "1", _fit(r.trace_number, 1, 50, "TRN02"), _fit(r.payer_id, 10, 10, "TRN03")],
+    ]
     if r.production_date is not None:
         out.append(["DTM", "405", _d8(r.production_date)])
     a = r.payer_address
+    contact = r.payer_contact
+    numbers: list[Element] = []
+    for qualifier, number in contact.numbers[:3]:
+        if qualifier not in CONTACT_NUMBER_QUALIFIERS:
+            raise ValueError("a contact number's qualifier is EM, EX, FX, TE or UR")
+        numbers += [qualifier, _fit(number, 1, 256, "PER04")]
     out += [
-        ["N1", "PR", r.payer_name],
-        ["N3", a.line1, a.line2],
-        ["N4", a.city, a.state, a.postal_code],
-        ["PER", "BL", r.payer_contact.name, *(x for pair in r.payer_contact.numbers for x in pair)],
-    ]
+        ["N1", "PR", _fit(r.payer_name, 1, 60, "N102 (payer)")],
+        ["N3", _fit(a.line1, 1, 55, "N301"), _fit(a.line2, 1, 55, "N302")],
+        ["N4", _fit(a.city, 2, 30, "N401"), _fit(a.state, 2, 2, "N402"),
+         _fit(a.postal_code, 3, 15, "N403")],
+        ["PER", "BL", _fit(contact.name, 1, 60, "PER02"), *numbers],
+    ]  # fmt: skip
+    payee = _fit(r.payee_name, 1, 60, "N102 (payee)")
     if r.payee_npi is not None:
-        out.append(["N1", "PE", r.payee_name, "XX", r.payee_npi])
+        out.append(["N1", "PE", payee, "XX", _fit(r.payee_npi, 2, 80, "N104")])
         if r.payee_tax_id is not None:
-            out.append(["REF", "TJ", r.payee_tax_id])
+            out.append(["REF", "TJ", _fit(r.payee_tax_id, 1, 50, "REF02")])
     elif r.payee_tax_id is not None:
-        out.append(["N1", "PE", r.payee_name, "FI", r.payee_tax_id])
+        out.append(["N1", "PE", payee, "FI", _fit(r.payee_tax_id, 2, 80, "N104")])
     else:
         raise ValueError("the payee needs an NPI or a tax id (N103/N104)")
     if r.claims:
