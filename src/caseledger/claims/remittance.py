@@ -584,6 +584,9 @@ def read_835(data: str | bytes) -> list[Remittance]:
 
 
 def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Values) -> Remittance:
+    """One transaction set: BPR and TRN first, then segment by segment with the loop it stands
+    in (header, payer, payee, header number, claim, service line, footer) as the state; a
+    segment the loop does not allow is an error."""
     start, end = span.start, span.end
     i = start + 1
     if i >= end or segs[i][0] != "BPR":
@@ -626,12 +629,9 @@ def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Val
     claim: _ClaimDraft | None = None
     line: _LineDraft | None = None
     state = _HEADER
-    amount = values.amount
-    date = values.date
+    amount, date = values.amount, values.date
+    amounts, dates = values.amounts, values.dates
     first = i + 1
-
-    amounts = values.amounts
-    dates = values.dates
 
     for i in range(first, end):
         seg = segs[i]

@@ -286,11 +286,10 @@ def tokenize(data: str | bytes) -> tuple[Delimiters, list[list[str]]]:
     delimiters = detect_delimiters(text)
     terminator = delimiters.segment
     # CR and LF are not in the X12 character sets, so wherever they stand they are line
-    # wrapping, except when one of them is the terminator itself.
-    if "\n" in text and terminator != "\n":
-        text = text.replace("\n", "")
-    if "\r" in text and terminator != "\r":
-        text = text.replace("\r", "")
+    # wrapping, unless the ISA made one of them a delimiter.
+    for wrap in ("\n", "\r"):
+        if wrap in text and wrap not in delimiters.all:
+            text = text.replace(wrap, "")
     pieces = text.split(terminator)
     tail = pieces.pop()
     if tail.strip():
@@ -303,7 +302,7 @@ def tokenize(data: str | bytes) -> tuple[Delimiters, list[list[str]]]:
     separator = delimiters.element
     segments = [piece.split(separator) for piece in pieces]
     # A file has a few dozen distinct ids: check those, then look for where a bad one stands.
-    bad = {e[0] for e in segments if e[0] not in _GOOD_IDS}
+    bad = {e[0] for e in segments if e[0] not in KNOWN_SEGMENT_IDS}
     bad = {sid for sid in bad if not _is_segment_id(sid)}
     if bad:
         index, elements = next((i, e) for i, e in enumerate(segments) if e[0] in bad)
@@ -314,9 +313,6 @@ def tokenize(data: str | bytes) -> tuple[Delimiters, list[list[str]]]:
             problem = "the segment id is not two or three capital letters or digits"
         raise X12Error(index + 1, sid, problem, expected="a segment id")
     return delimiters, segments
-
-
-_GOOD_IDS = KNOWN_SEGMENT_IDS
 
 
 def _is_segment_id(sid: str) -> bool:
