@@ -9,11 +9,12 @@ import datetime as dt
 import io
 import json
 import string
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import pyx12.params
+import pyx12.x12n_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -442,9 +443,6 @@ def test_any_balanced_remittance_round_trips(original: list[Remittance], newline
     assert read_835(write(*original, newline=newline)) == original
 
 
-Mutation = Callable[[list[str]], list[str]]
-
-
 @st.composite
 def damaged(draw: st.DrawFn) -> str:
     """A valid two-set 835, damaged one to three times."""
@@ -512,9 +510,6 @@ def test_one_bad_set_among_good_ones_yields_nothing(bad: int, what: str) -> None
 def pyx12_errors(text: str) -> list[str]:
     """What pyx12 finds wrong with an interchange, validated against its 005010X221A1 map (an
     empty list when it finds the file valid)."""
-    import pyx12.params
-    import pyx12.x12n_document
-
     report = io.StringIO()
     valid = pyx12.x12n_document.x12n_document(
         pyx12.params.params(), io.StringIO(text), None, None, None, report
