@@ -8,6 +8,8 @@ import pickle
 from collections.abc import Callable, Collection
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from caseledger.claims.x12 import (
     ISA_LENGTH,
@@ -19,6 +21,7 @@ from caseledger.claims.x12 import (
     detect_delimiters,
     interchange,
     read_x12,
+    scan_x12,
     tokenize,
 )
 
@@ -133,6 +136,18 @@ def test_a_valid_file_reads_with_its_envelopes() -> None:
     assert first.interchange.control_number == "000000017"
     assert doc.segment(3).id == "ST" and doc.segment(3).position == 3
     assert [s.position for s in doc][:3] == [1, 2, 3]
+
+
+def test_a_scan_checks_the_same_envelopes_and_leaves_segments_as_text() -> None:
+    text = sample()
+    scan, doc = scan_x12(text), read_x12(text)
+    assert scan.transaction_sets == doc.transaction_sets
+    assert [t.split("*") for t in scan.texts] == doc.segments
+    segs = segments_of(text)
+    segs[6] = "SE*4*0001"
+    with pytest.raises(X12Error) as caught:
+        scan_x12(join(segs))
+    assert (caught.value.segment, caught.value.element) == (7, "SE01")
 
 
 def test_each_segment_knows_its_position_and_id() -> None:
@@ -284,3 +299,32 @@ def test_errors_survive_pickling() -> None:
     assert (back.segment, back.segment_id, back.element, back.expected, str(back)) == (
         14, "SE", "SE01", "13", str(err),
     )  # fmt: skip
+
+
+@given(st.data())
+def test_damaged_envelopes_are_read_or_refused_with_an_x12_error(data: st.DataObject) -> None:
+    text = sample(newline=data.draw(st.booleans()))
+    for _ in range(data.draw(st.integers(1, 4))):
+        if not text:
+            break
+        p = data.draw(st.integers(0, len(text) - 1))
+        change = data.draw(st.sampled_from(["flip", "cut", "drop", "copy"]))
+        if change == "flip":
+            text = (
+                text[:p]
+                + data.draw(st.sampled_from("*:^~\n 0AZ9") | st.characters())
+                + text[p + 1 :]
+            )
+        elif change == "cut":
+            text = text[:p]
+        elif change == "drop":
+            text = text[:p] + text[data.draw(st.integers(p, len(text))) :]
+        else:
+            q = data.draw(st.integers(p, len(text)))
+            text = text[:q] + text[p:q] + text[q:]
+    for read in (read_x12, scan_x12):
+        try:
+            read(text)
+        except X12Error as err:
+            assert err.segment >= 1
+            assert "JANE" not in str(err) and "MBR12345" not in str(err)

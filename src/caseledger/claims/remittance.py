@@ -49,7 +49,7 @@ from caseledger.claims.x12 import (
     X12Error,
     interchange,
     no_cyclic_gc,
-    read_x12,
+    scan_x12,
     shown,
 )
 
@@ -558,6 +558,19 @@ class _ClaimDraft:
         )
 
 
+class _Split:
+    """Segment texts by index, split into elements when looked at."""
+
+    __slots__ = ("separator", "texts")
+
+    def __init__(self, texts: list[str], separator: str) -> None:
+        self.texts = texts
+        self.separator = separator
+
+    def __getitem__(self, index: int) -> list[str]:
+        return self.texts[index].split(self.separator)
+
+
 def read_835(data: str | bytes) -> list[Remittance]:
     """Every 835 transaction set in an interchange, in order; all or nothing.
 
@@ -566,28 +579,31 @@ def read_835(data: str | bytes) -> list[Remittance]:
     number, or a claim, line or payment that does not balance.
     """
     with no_cyclic_gc():
-        document = read_x12(
+        scan = scan_x12(
             data,
             functional_ids={FUNCTIONAL_ID_835},
             versions={VERSION_835},
             transaction_set_ids={"835"},
         )
         values = _Values()
-        component = document.delimiters.component
         remittances = [
-            _read_set(document.segments, span, component, values)
-            for span in document.transaction_sets
+            _read_set(scan.texts, span, scan.delimiters, values) for span in scan.transaction_sets
         ]
         # Freed now by reference counting, the segments never reach the cyclic collector.
-        del document, values
+        del scan, values
     return remittances
 
 
-def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Values) -> Remittance:
+def _read_set(
+    texts: list[str], span: SetSpan, delimiters: Delimiters, values: _Values
+) -> Remittance:
     """One transaction set: BPR and TRN first, then segment by segment with the loop it stands
     in (header, payer, payee, header number, claim, service line, footer) as the state; a
     segment the loop does not allow is an error."""
     start, end = span.start, span.end
+    separator, component = delimiters.element, delimiters.component
+    # Each segment is split as it is read, so only one of them is ever held split.
+    segs = _Split(texts, separator)
     i = start + 1
     if i >= end or segs[i][0] != "BPR":
         raise _fail(i, segs[i][0], "the 835 does not begin with BPR", None, "BPR")
@@ -634,7 +650,7 @@ def _read_set(segs: list[list[str]], span: SetSpan, component: str, values: _Val
     first = i + 1
 
     for i in range(first, end):
-        seg = segs[i]
+        seg = texts[i].split(separator)
         sid = seg[0]
         # The branches stand in the order of how often the segments occur.
         if sid == "SVC":

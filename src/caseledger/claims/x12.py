@@ -29,7 +29,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 #: the length of an ISA segment with its terminator
 ISA_LENGTH = 106
@@ -279,18 +279,19 @@ def detect_delimiters(text: str) -> Delimiters:
         ) from None
 
 
-def tokenize(data: str | bytes) -> tuple[Delimiters, list[list[str]]]:
-    """Splits an interchange into segments, each a list of elements (``[0]`` is the id). Line
-    breaks after segment terminators are dropped: many senders wrap lines there."""
+def split_segments(data: str | bytes) -> tuple[Delimiters, list[str]]:
+    """Splits an interchange into its segments' texts (not yet into elements), checking that
+    each begins with a segment id. Line breaks after segment terminators are dropped: many
+    senders wrap lines there."""
     text = _as_text(data).lstrip("\ufeff \t\r\n")
     delimiters = detect_delimiters(text)
-    terminator = delimiters.segment
     # CR and LF are not in the X12 character sets, so wherever they stand they are line
     # wrapping, unless the ISA made one of them a delimiter.
     for wrap in ("\n", "\r"):
         if wrap in text and wrap not in delimiters.all:
             text = text.replace(wrap, "")
-    pieces = text.split(terminator)
+    pieces = text.split(delimiters.segment)
+    del text
     tail = pieces.pop()
     if tail.strip():
         raise X12Error(
@@ -299,27 +300,62 @@ def tokenize(data: str | bytes) -> tuple[Delimiters, list[list[str]]]:
             "the file ends in the middle of a segment (no segment terminator after it)",
             expected="a segment terminator",
         )
+    # A file has few distinct beginnings of four characters: check those, and look for where a
+    # bad one stands only when there is one.
     separator = delimiters.element
-    segments = [piece.split(separator) for piece in pieces]
-    # A file has a few dozen distinct ids: check those, then look for where a bad one stands.
-    bad = {e[0] for e in segments if e[0] not in KNOWN_SEGMENT_IDS}
-    bad = {sid for sid in bad if not _is_segment_id(sid)}
+    bad = {head for head in {p[:4] for p in pieces} if not _begins_with_id(head, separator)}
     if bad:
-        index, elements = next((i, e) for i, e in enumerate(segments) if e[0] in bad)
-        sid = elements[0]
-        if len(elements) == 1 and not sid.strip():
+        index = next(i for i, p in enumerate(pieces) if p[:4] in bad)
+        sid = pieces[index].split(separator, 1)[0]
+        if not pieces[index].strip():
             problem = "an empty segment (two terminators in a row)"
         else:
             problem = "the segment id is not two or three capital letters or digits"
         raise X12Error(index + 1, sid, problem, expected="a segment id")
-    return delimiters, segments
+    return delimiters, pieces
 
 
-def _is_segment_id(sid: str) -> bool:
-    return 2 <= len(sid) <= 3 and sid.isascii() and sid.isalnum() and sid.isupper()
+def _begins_with_id(head: str, separator: str) -> bool:
+    sid = head.split(separator, 1)[0]
+    if len(sid) == 4:
+        return False
+    return sid in KNOWN_SEGMENT_IDS or (
+        2 <= len(sid) <= 3 and sid.isascii() and sid.isalnum() and sid.isupper()
+    )
 
 
-def _element(segments: list[list[str]], index: int, k: int) -> str:
+def tokenize(data: str | bytes) -> tuple[Delimiters, list[list[str]]]:
+    """Splits an interchange into segments, each a list of elements (``[0]`` is the id)."""
+    delimiters, pieces = split_segments(data)
+    separator = delimiters.element
+    return delimiters, [piece.split(separator) for piece in pieces]
+
+
+class _Segments(Protocol):
+    """Segments by index, as lists of elements: a list of them, or texts split on demand."""
+
+    def __getitem__(self, index: int, /) -> list[str]: ...
+
+    def __len__(self) -> int: ...
+
+
+class _SplitOnDemand:
+    """Segment texts split when looked at: the envelope check looks at a handful of them."""
+
+    __slots__ = ("pieces", "separator")
+
+    def __init__(self, pieces: list[str], separator: str) -> None:
+        self.pieces = pieces
+        self.separator = separator
+
+    def __getitem__(self, index: int, /) -> list[str]:
+        return self.pieces[index].split(self.separator)
+
+    def __len__(self) -> int:
+        return len(self.pieces)
+
+
+def _element(segments: _Segments, index: int, k: int) -> str:
     elements = segments[index]
     if k >= len(elements) or elements[k] == "":
         sid = elements[0]
@@ -330,7 +366,7 @@ def _element(segments: list[list[str]], index: int, k: int) -> str:
 
 
 def _check_code(
-    segments: list[list[str]], index: int, k: int, allowed: Collection[str], what: str
+    segments: _Segments, index: int, k: int, allowed: Collection[str], what: str
 ) -> str:
     value = _element(segments, index, k)
     if value not in allowed:
@@ -346,7 +382,7 @@ def _check_code(
     return value
 
 
-def _check_digits(segments: list[list[str]], index: int, k: int, low: int, high: int) -> str:
+def _check_digits(segments: _Segments, index: int, k: int, low: int, high: int) -> str:
     value = _element(segments, index, k)
     if not (value.isascii() and value.isdigit() and low <= len(value) <= high):
         sid = segments[index][0]
@@ -361,7 +397,7 @@ def _check_digits(segments: list[list[str]], index: int, k: int, low: int, high:
     return value
 
 
-def _check_count(segments: list[list[str]], index: int, want: int) -> None:
+def _check_count(segments: _Segments, index: int, want: int) -> None:
     elements = segments[index]
     if len(elements) != want + 1:
         sid = elements[0]
@@ -373,7 +409,7 @@ def _check_count(segments: list[list[str]], index: int, want: int) -> None:
         )
 
 
-def _interchange_header(segments: list[list[str]], index: int) -> InterchangeHeader:
+def _interchange_header(segments: _Segments, index: int) -> InterchangeHeader:
     _check_count(segments, index, 16)
     isa = segments[index]
     if index and len(isa[0] + "".join(isa[1:])) + 16 != ISA_LENGTH - 1:
@@ -407,7 +443,7 @@ def _interchange_header(segments: list[list[str]], index: int) -> InterchangeHea
 
 
 def _group_header(
-    segments: list[list[str]],
+    segments: _Segments,
     index: int,
     functional_ids: Collection[str] | None,
     versions: Collection[str] | None,
@@ -460,26 +496,67 @@ def read_x12(
     ``transaction_set_ids`` (ST01) restrict what the caller accepts; ``None`` accepts any.
     """
     with no_cyclic_gc():
-        delimiters, segments = tokenize(data)
-        return Document(
-            delimiters,
-            segments,
-            _check_envelopes(segments, functional_ids, versions, transaction_set_ids),
+        scan = scan_x12(
+            data,
+            functional_ids=functional_ids,
+            versions=versions,
+            transaction_set_ids=transaction_set_ids,
         )
+        separator = scan.delimiters.element
+        segments = [piece.split(separator) for piece in scan.texts]
+        return Document(scan.delimiters, segments, scan.transaction_sets)
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """An envelope-checked X12 file with its segments left as text (``texts[i]`` is the
+    segment at position ``i + 1``), for readers that split each segment as they come to it
+    rather than hold every one split at once."""
+
+    delimiters: Delimiters
+    texts: list[str]
+    transaction_sets: tuple[SetSpan, ...]
+
+
+def scan_x12(
+    data: str | bytes,
+    *,
+    functional_ids: Collection[str] | None = None,
+    versions: Collection[str] | None = None,
+    transaction_set_ids: Collection[str] | None = None,
+) -> Scan:
+    """What :func:`read_x12` checks, with the segments left unsplit."""
+    with no_cyclic_gc():
+        delimiters, pieces = split_segments(data)
+        spans = _check_envelopes(
+            pieces, delimiters.element, functional_ids, versions, transaction_set_ids
+        )
+        return Scan(delimiters, pieces, spans)
+
+
+_ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
 
 
 def _check_envelopes(
-    segments: list[list[str]],
+    pieces: list[str],
+    separator: str,
     functional_ids: Collection[str] | None,
     versions: Collection[str] | None,
     transaction_set_ids: Collection[str] | None,
 ) -> tuple[SetSpan, ...]:
+    segments = _SplitOnDemand(pieces, separator)
+    # Inside a transaction set only the envelope segments matter; testing a segment's
+    # beginning spares splitting all the others.
+    envelope = tuple(sid + separator for sid in _ENVELOPE_IDS)
     spans: list[SetSpan] = []
     isa_at = gs_at = st_at = -1
     interchange: InterchangeHeader | None = None
     group: GroupHeader | None = None
     groups = sets = 0
-    for index, elements in enumerate(segments):
+    for index, piece in enumerate(pieces):
+        if st_at >= 0 and not piece.startswith(envelope) and piece not in _ENVELOPE_IDS:
+            continue
+        elements = piece.split(separator)
         sid = elements[0]
         if st_at >= 0:
             if sid != "SE":
@@ -612,8 +689,8 @@ def _check_envelopes(
                 f"a segment outside a transaction set{' (inside ' + where + ')' if where else ''}",
                 expected="ST",
             )
-    last = len(segments)
-    last_id = segments[-1][0] if segments else ""
+    last = len(pieces)
+    last_id = pieces[-1].split(separator, 1)[0] if pieces else ""
     if st_at >= 0:
         raise X12Error(
             last,
