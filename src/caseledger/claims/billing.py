@@ -29,6 +29,7 @@ from caseledger.facts.schema import TABLES
 from caseledger.policy import Policy
 from caseledger.store import Store
 from caseledger.store.access_log import AccessEntry
+from caseledger.store.slices import agency_dataset
 from caseledger.store.suppressions import active
 from caseledger.store.tables import claim_files, claim_lines, claims
 from caseledger.store.unit_of_work import UnitOfWork
@@ -59,10 +60,24 @@ class BuildResult:
         return sum((c.total for c in self.claims), Decimal(0))
 
 
-def read_dataset(uow: UnitOfWork) -> Dataset:
-    """Every table of the store (the repositories record the reads)."""
-    tables = {t.name: uow.repo(t.name).all() for t in TABLES}
-    return Dataset({n: rows for n, rows in tables.items() if rows or n == "encounters"})
+class ClaimsError(ValueError):
+    """A claim that cannot be built as asked; the message says why and what to do."""
+
+
+def read_dataset(uow: UnitOfWork, agency_id: str | None = None) -> Dataset:
+    """Every record of one agency (the repositories record the reads): the one named, or the
+    store's only agency. A claim file bills for one agency, its billing provider."""
+    if agency_id is None:
+        found = [str(a["agency_id"]) for a in uow.repo("agency").all()]
+        if len(found) > 1:
+            raise ClaimsError(
+                f"the store holds {len(found)} agencies ({', '.join(sorted(found))}); "
+                "name the one to bill for with --agency"
+            )
+        if not found:
+            return Dataset({t.name: [] for t in TABLES})
+        agency_id = found[0]
+    return agency_dataset(uow, agency_id)
 
 
 def audited(uow: UnitOfWork, dataset: Dataset, policy: Policy, as_of: dt.date) -> AuditResult:
@@ -88,8 +103,10 @@ def sorted_lines(
     as_of: dt.date,
     start: dt.date | None,
     end: dt.date | None,
+    agency_id: str | None = None,
 ) -> tuple[Dataset, AuditResult, Billing]:
-    dataset = read_dataset(uow)
+    """The agency's records, their audit, and the lines sorted into clean and held."""
+    dataset = read_dataset(uow, agency_id)
     result = audited(uow, dataset, policy, as_of)
     return dataset, result, sort_lines(dataset, result.findings, policy, start=start, end=end)
 
@@ -103,32 +120,61 @@ def build(
     start: dt.date | None = None,
     end: dt.date | None = None,
     actor: str | None = None,
+    agency_id: str | None = None,
     now: Callable[[], dt.datetime] | None = None,
     dry_run: bool = False,
 ) -> BuildResult:
     """Builds one 837P of the clean, not yet billed lines dated ``start``..``end`` that
     ``profile`` receives. With ``dry_run`` nothing is recorded and no file text is made."""
     with store.unit_of_work(actor=actor, snapshot=True) as uow:
-        dataset, result, billing = sorted_lines(uow, policy, as_of=as_of, start=start, end=end)
-        done = billed_encounters(uow.connection)
-        mine = billing.clean_for(profile.funding)
-        fresh = [line for line in mine if line.encounter_id not in done]
-        out = BuildResult(
-            profile=profile,
-            claims=[],
-            held=[h for h in billing.held if h.line.funding in profile.funding],
-            already_billed=len(mine) - len(fresh),
-            other_payers=len(billing.clean) - len(mine),
-            audit=result,
+        return build_in(
+            uow,
+            policy,
+            profile,
+            as_of=as_of,
+            start=start,
+            end=end,
+            agency_id=agency_id,
+            now=now,
+            dry_run=dry_run,
         )
-        if dry_run or not fresh:
-            # The reads stay logged: they happened, whether or not a file is written.
-            out.claims = group_claims(fresh, profile, 1, "DRAFT-")
-            return out
-        control = next_control_number(uow.connection)
-        out.claims = group_claims(fresh, profile, 1, f"C{control}-")
-        _write(uow, dataset, out, control, (now or _utc_now)())
+
+
+def build_in(
+    uow: UnitOfWork,
+    policy: Policy,
+    profile: PayerProfile,
+    *,
+    as_of: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    agency_id: str | None = None,
+    now: Callable[[], dt.datetime] | None = None,
+    dry_run: bool = False,
+) -> BuildResult:
+    """:func:`build` within a unit of work the caller holds (the web app's)."""
+    dataset, result, billing = sorted_lines(
+        uow, policy, as_of=as_of, start=start, end=end, agency_id=agency_id
+    )
+    done = billed_encounters(uow.connection)
+    mine = billing.clean_for(profile.funding)
+    fresh = [line for line in mine if line.encounter_id not in done]
+    out = BuildResult(
+        profile=profile,
+        claims=[],
+        held=[h for h in billing.held if h.line.funding in profile.funding],
+        already_billed=len(mine) - len(fresh),
+        other_payers=len(billing.clean) - len(mine),
+        audit=result,
+    )
+    if dry_run or not fresh:
+        # The reads stay logged: they happened, whether or not a file is written.
+        out.claims = group_claims(fresh, profile, 1, "DRAFT-")
         return out
+    control = next_control_number(uow.connection)
+    out.claims = group_claims(fresh, profile, 1, f"C{control}-")
+    _write(uow, dataset, out, control, (now or _utc_now)())
+    return out
 
 
 def _utc_now() -> dt.datetime:
@@ -167,10 +213,6 @@ def _write(
     _record(uow, out, out.text, created)
 
 
-class ClaimsError(ValueError):
-    """A claim that cannot be built as asked; the message says why and what to do."""
-
-
 def resubmit(
     store: Store,
     policy: Policy,
@@ -187,56 +229,74 @@ def resubmit(
     A replacement carries the claim's encounters as they stand now, so each must be clean
     again; a void carries them as they were sent. Both carry the payer's claim number (REF F8),
     which the payer's 835 gave."""
+    with store.unit_of_work(actor=actor, snapshot=True) as uow:
+        return resubmit_in(
+            uow, policy, profile, claim_id, frequency=frequency, as_of=as_of, now=now
+        )
+
+
+def resubmit_in(
+    uow: UnitOfWork,
+    policy: Policy,
+    profile: PayerProfile,
+    claim_id: str,
+    *,
+    frequency: str,
+    as_of: dt.date,
+    now: Callable[[], dt.datetime] | None = None,
+) -> BuildResult:
+    """:func:`resubmit` within a unit of work the caller holds."""
     if frequency not in ("7", "8"):
         raise ClaimsError("frequency is 7 (replacement) or 8 (void)")
-    with store.unit_of_work(actor=actor, snapshot=True) as uow:
-        conn = uow.connection
-        sent = conn.execute(sa.select(claims).where(claims.c.claim_id == claim_id)).first()
-        if sent is None:
-            raise ClaimsError(f"no claim {claim_id} was sent (see caseledger claims list)")
-        if not sent.payer_claim_number:
-            raise ClaimsError(
-                f"the payer has not answered claim {claim_id} yet, so there is no payer claim "
-                "number to replace or void; load its 835 first (caseledger remit load)"
-            )
-        wanted = [
-            str(r[0])
-            for r in conn.execute(
-                sa.select(claim_lines.c.encounter_id)
-                .where(claim_lines.c.claim_id == claim_id)
-                .order_by(claim_lines.c.line_number)
-            )
-        ]
-        dataset, result, billing = sorted_lines(uow, policy, as_of=as_of, start=None, end=None)
-        clean = {ln.encounter_id: ln for ln in billing.clean}
-        held = {h.line.encounter_id: h for h in billing.held}
-        lines = []
-        for eid in wanted:
-            if eid in clean:
-                lines.append(clean[eid])
-            elif frequency == "8" and eid in held:
-                lines.append(held[eid].line)
-            elif eid in held:
-                why = "; ".join(r.message for r in held[eid].reasons)
-                raise ClaimsError(f"encounter {eid} is not clean now: {why}")
-            else:
-                raise ClaimsError(f"encounter {eid} of claim {claim_id} is no longer billable")
-        control = next_control_number(conn)
-        replacement = Claim(
-            f"C{control}-000001",
-            str(sent.client_id),
-            tuple(lines),
-            frequency=frequency,
-            payer_claim_number=str(sent.payer_claim_number),
+    conn = uow.connection
+    sent = conn.execute(sa.select(claims).where(claims.c.claim_id == claim_id)).first()
+    if sent is None:
+        raise ClaimsError(f"no claim {claim_id} was sent (see caseledger claims list)")
+    if not sent.payer_claim_number:
+        raise ClaimsError(
+            f"the payer has not answered claim {claim_id} yet, so there is no payer claim "
+            "number to replace or void; load its 835 first (caseledger remit load)"
         )
-        out = BuildResult(profile, [replacement], [], 0, 0, audit=result)
-        _write(uow, dataset, out, control, (now or _utc_now)())
-        conn.execute(
-            claims.update()
-            .where(claims.c.claim_id == replacement.claim_id)
-            .values(replaces=claim_id)
+    wanted = [
+        str(r[0])
+        for r in conn.execute(
+            sa.select(claim_lines.c.encounter_id)
+            .where(claim_lines.c.claim_id == claim_id)
+            .order_by(claim_lines.c.line_number)
         )
-        return out
+    ]
+    client = uow.repo("clients").get(str(sent.client_id))
+    agency = str(client["agency_id"]) if client else None
+    dataset, result, billing = sorted_lines(
+        uow, policy, as_of=as_of, start=None, end=None, agency_id=agency
+    )
+    clean = {ln.encounter_id: ln for ln in billing.clean}
+    held = {h.line.encounter_id: h for h in billing.held}
+    lines = []
+    for eid in wanted:
+        if eid in clean:
+            lines.append(clean[eid])
+        elif frequency == "8" and eid in held:
+            lines.append(held[eid].line)
+        elif eid in held:
+            why = "; ".join(r.message for r in held[eid].reasons)
+            raise ClaimsError(f"encounter {eid} is not clean now: {why}")
+        else:
+            raise ClaimsError(f"encounter {eid} of claim {claim_id} is no longer billable")
+    control = next_control_number(conn)
+    replacement = Claim(
+        f"C{control}-000001",
+        str(sent.client_id),
+        tuple(lines),
+        frequency=frequency,
+        payer_claim_number=str(sent.payer_claim_number),
+    )
+    out = BuildResult(profile, [replacement], [], 0, 0, audit=result)
+    _write(uow, dataset, out, control, (now or _utc_now)())
+    conn.execute(
+        claims.update().where(claims.c.claim_id == replacement.claim_id).values(replaces=claim_id)
+    )
+    return out
 
 
 def _record(uow: UnitOfWork, out: BuildResult, text: str, created: dt.datetime) -> None:

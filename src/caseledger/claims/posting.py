@@ -19,9 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from caseledger.claims.remittance import ClaimPayment, Remittance, ServicePayment, read_835
-from caseledger.store import Store
+from caseledger.store import Store, tables
 from caseledger.store.access_log import AccessEntry
 from caseledger.store.tables import claim_lines, claims, remittance_lines, remittances
+from caseledger.store.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -77,40 +78,55 @@ def _match(
 def post(store: Store, data: bytes, *, actor: str | None = None) -> PostResult:
     """Reads and posts one 835 file (see the module docstring)."""
     advices: list[Remittance] = read_835(data)  # raises before anything is written
+    with store.unit_of_work(actor=actor) as uow:
+        return post_in(uow, data, advices)
+
+
+def post_in(
+    uow: UnitOfWork,
+    data: bytes,
+    advices: list[Remittance] | None = None,
+    *,
+    agency_id: str | None = None,
+) -> PostResult:
+    """:func:`post` within a unit of work the caller holds (the web app's). With ``agency_id``,
+    only that agency's claims are matched; any other claim is posted unmatched."""
+    if advices is None:
+        advices = read_835(data)
     digest = hashlib.sha256(data).hexdigest()
     out = PostResult()
-    with store.unit_of_work(actor=actor) as uow:
-        conn = uow.connection
-        seen = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(remittances)
-            .where(remittances.c.sha256 == digest)
-        ).scalar_one()
-        if seen:
-            out.duplicate = True
-            return out
-        known = {
-            r.claim_id: r.client_id
-            for r in conn.execute(sa.select(claims.c.claim_id, claims.c.client_id))
-        }
-        for k, advice in enumerate(advices):
-            rid = conn.execute(
-                remittances.insert().values(
-                    sha256=digest,
-                    set_index=k,
-                    trace_number=advice.trace_number,
-                    payer=advice.payer_name,
-                    paid_on=advice.payment_date,
-                    amount=advice.payment_amount,
-                    loaded_at=uow.access.clock.now().replace(tzinfo=None),
-                    loaded_by=uow.actor,
-                )
-            ).inserted_primary_key
-            assert rid is not None
-            out.remittances += 1
-            out.paid += advice.payment_amount
-            for cp in advice.claims:
-                _post_claim(uow, int(rid[0]), cp, known, out)
+    conn = uow.connection
+    seen = conn.execute(
+        sa.select(sa.func.count()).select_from(remittances).where(remittances.c.sha256 == digest)
+    ).scalar_one()
+    if seen:
+        out.duplicate = True
+        return out
+    query = sa.select(claims.c.claim_id, claims.c.client_id)
+    if agency_id is not None:
+        people = tables.table("clients")
+        query = query.join(people, people.c.client_id == claims.c.client_id).where(
+            people.c.agency_id == agency_id
+        )
+    known = {r.claim_id: r.client_id for r in conn.execute(query)}
+    for k, advice in enumerate(advices):
+        rid = conn.execute(
+            remittances.insert().values(
+                sha256=digest,
+                set_index=k,
+                trace_number=advice.trace_number,
+                payer=advice.payer_name,
+                paid_on=advice.payment_date,
+                amount=advice.payment_amount,
+                loaded_at=uow.access.clock.now().replace(tzinfo=None),
+                loaded_by=uow.actor,
+            )
+        ).inserted_primary_key
+        assert rid is not None
+        out.remittances += 1
+        out.paid += advice.payment_amount
+        for cp in advice.claims:
+            _post_claim(uow, int(rid[0]), cp, known, out)
     return out
 
 

@@ -10,6 +10,8 @@ import datetime as dt
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -35,6 +37,15 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def refusals_of(kind: type[Exception]) -> Iterator[None]:
+    """``kind`` of error as a one-line message and a failing exit."""
+    try:
+        yield
+    except kind as error:
+        raise fail(escape(str(error))) from None
 
 
 def _check_role(url: str, actor: str | None) -> None:
@@ -84,6 +95,12 @@ def build_command(
         False, "--dry-run", help="Show what would be billed; write nothing."
     ),
     show: int = typer.Option(20, "--show", help="How many held lines to list."),
+    agency: str | None = typer.Option(
+        None,
+        "--agency",
+        metavar="ID",
+        help="The agency to bill for (needed when the store holds several).",
+    ),
     actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who builds it."),
 ) -> None:
     """Build an 837P of the clean lines not billed yet; list the held lines and why.
@@ -92,7 +109,7 @@ def build_command(
     is held; the rest go on claims, one client and month per claim. The file's control
     number is never used again.
     """
-    from caseledger.claims.billing import build
+    from caseledger.claims.billing import ClaimsError, build
     from caseledger.claims.profile import ProfileError, load_profile
     from caseledger.policy import load_policy
     from caseledger.store import Store
@@ -106,20 +123,25 @@ def build_command(
     url = state(ctx).db_url
     _check_role(url, actor)
     day = parse_date(as_of, "--as-of") or dt.date.today()
-    with store_errors(url), Store.open(url) as store:
-        with console.status("Auditing and sorting the lines…"):
-            result = build(
-                store,
-                load_policy(),
-                profile,
-                as_of=day,
-                start=parse_date(start, "--from"),
-                end=parse_date(end, "--to"),
-                actor=actor,
-                dry_run=dry_run,
-            )
-        if result.text is not None and out is not None:
-            write_atomically(out, result.text)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    try:
+        with store_errors(url), Store.open(url) as store:
+            with console.status("Auditing and sorting the lines…"):
+                result = build(
+                    store,
+                    load_policy(),
+                    profile,
+                    as_of=day,
+                    start=first,
+                    end=last,
+                    actor=actor,
+                    agency_id=agency,
+                    dry_run=dry_run,
+                )
+            if result.text is not None and out is not None:
+                write_atomically(out, result.text)
+    except ClaimsError as error:
+        raise fail(escape(str(error))) from None
     if result.held:
         console.print(_held_table(result.held, show))
         counts = Counter(r.rule or "claim data" for h in result.held for r in h.reasons)
@@ -260,10 +282,16 @@ def invoice_command(
         ..., "--out", help="The file to write: .csv, or .pdf for the printable invoice."
     ),
     as_of: str | None = typer.Option(None, "--as-of", help="The audit's today; default: today."),
+    agency: str | None = typer.Option(
+        None,
+        "--agency",
+        metavar="ID",
+        help="The agency to bill for (needed when the store holds several).",
+    ),
     actor: str | None = typer.Option(None, "--as", metavar="USER", help="Who builds it."),
 ) -> None:
     """Write the SST invoice (services billed to DHSS) of the clean lines, as CSV or PDF."""
-    from caseledger.claims.billing import sorted_lines
+    from caseledger.claims.billing import ClaimsError, sorted_lines
     from caseledger.claims.invoice import invoice, to_csv, to_pdf
     from caseledger.policy import load_policy
     from caseledger.store import Store
@@ -273,9 +301,14 @@ def invoice_command(
     _check_role(url, actor)
     day = parse_date(as_of, "--as-of") or dt.date.today()
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
-    with store_errors(url), Store.open(url) as store, store.unit_of_work(actor=actor) as uow:
+    with (
+        store_errors(url),
+        refusals_of(ClaimsError),
+        Store.open(url) as store,
+        store.unit_of_work(actor=actor) as uow,
+    ):
         dataset, _result, billing = sorted_lines(
-            uow, load_policy(), as_of=day, start=first, end=last
+            uow, load_policy(), as_of=day, start=first, end=last, agency_id=agency
         )
         inv = invoice(
             billing.clean_for(["dhss"]),
@@ -304,10 +337,16 @@ def simulate_command(
     payer: str = typer.Option("mo_healthnet", "--payer", metavar="PROFILE"),
     paid_on: str | None = typer.Option(None, "--paid-on", help="Payment date; default: today."),
     as_of: str | None = typer.Option(None, "--as-of", help="The audit's today; default: today."),
+    agency: str | None = typer.Option(
+        None,
+        "--agency",
+        metavar="ID",
+        help="The agency to bill for (needed when the store holds several).",
+    ),
 ) -> None:
     """Play the payer: adjudicate an 837P with the same policy and write its 835 (for tests and
     the demo; the payer's edits are the rules' errors, suppressed or not, plus timely filing)."""
-    from caseledger.claims.billing import sorted_lines
+    from caseledger.claims.billing import ClaimsError, sorted_lines
     from caseledger.claims.profile import ProfileError, load_profile
     from caseledger.claims.simulator import payer_edits, simulate
     from caseledger.claims.x12 import X12Error
@@ -321,9 +360,19 @@ def simulate_command(
     day = parse_date(paid_on, "--paid-on") or dt.date.today()
     url = state(ctx).db_url
     policy = load_policy()
-    with store_errors(url), Store.open(url) as store, store.unit_of_work() as uow:
+    with (
+        store_errors(url),
+        refusals_of(ClaimsError),
+        Store.open(url) as store,
+        store.unit_of_work() as uow,
+    ):
         dataset, result, _ = sorted_lines(
-            uow, policy, as_of=parse_date(as_of, "--as-of") or day, start=None, end=None
+            uow,
+            policy,
+            as_of=parse_date(as_of, "--as-of") or day,
+            start=None,
+            end=None,
+            agency_id=agency,
         )
     edits = payer_edits(dataset, result.findings, policy)
     try:
@@ -391,13 +440,16 @@ def remit_report(
     ctx: typer.Context,
     as_of: str | None = typer.Option(None, "--as-of", help="The audit's today; default: today."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    agency: str | None = typer.Option(
+        None, "--agency", metavar="ID", help="The agency (needed when the store holds several)."
+    ),
 ) -> None:
     """What was paid, adjusted and denied, and each denial traced to the rule that should have
     caught it (or reported as a missing rule)."""
     import json
 
     from caseledger.audit.engine import run_audit
-    from caseledger.claims.billing import read_dataset
+    from caseledger.claims.billing import ClaimsError, read_dataset
     from caseledger.claims.denials import trace
     from caseledger.claims.lines import reasons_by_line
     from caseledger.claims.posting import posted_lines
@@ -412,7 +464,8 @@ def remit_report(
     with store_errors(url), Store.open(url) as store, store.unit_of_work() as uow:
         rows = posted_lines(uow.connection)
         totals = summary(uow.connection)
-        dataset = read_dataset(uow)
+        with refusals_of(ClaimsError):
+            dataset = read_dataset(uow, agency)
     findings = run_audit(facts_from_dataset(dataset), policy, as_of=day).findings
     standing = {
         k: [r.rule for r in v if r.rule]
