@@ -314,11 +314,13 @@ class _Values:
     """Parses amounts and dates, remembering each distinct text: remittances repeat the same
     fee-schedule amounts and service dates many times over."""
 
-    __slots__ = ("amounts", "dates")
+    __slots__ = ("amounts", "dates", "procedures")
 
     def __init__(self) -> None:
         self.amounts: dict[str, Decimal] = {}
         self.dates: dict[str, dt.date] = {}
+        #: SVC01 composites, read: an agency bills a few dozen procedure-modifier combinations
+        self.procedures: dict[str, tuple[str, str, tuple[str, ...]]] = {}
 
     def amount(self, seg: list[str], k: int, index: int) -> Decimal:
         """An X12 decimal ("R"): an optional minus, digits, at most one decimal point."""
@@ -646,7 +648,7 @@ def _read_set(
     line: _LineDraft | None = None
     state = _HEADER
     amount, date = values.amount, values.date
-    amounts, dates = values.amounts, values.dates
+    amounts, dates, procedures = values.amounts, values.dates, values.procedures
     first = i + 1
 
     for i in range(first, end):
@@ -669,13 +671,20 @@ def _read_set(
             paid = amounts.get(seg[3])
             if paid is None:
                 paid = amount(seg, 3, i)
+            procedure = procedures.get(seg[1])
+            if procedure is None:
+                procedure = _procedure(seg[1], component, i, 1, PROCEDURE_QUALIFIERS)
+                procedures[seg[1]] = procedure
+            units = amounts.get(seg[5]) if n > 5 else None
+            if units is None and n > 5 and seg[5]:
+                units = amount(seg, 5, i)
             line = _LineDraft(
                 i,
-                _procedure(seg[1], component, i, 1, PROCEDURE_QUALIFIERS),
+                procedure,
                 charge,
                 paid,
                 (seg[4] or None) if n > 4 else None,
-                values.optional_amount(seg, 5, i) if n > 5 else None,
+                units,
                 _procedure(seg[6], component, i, 6, ORIGINAL_PROCEDURE_QUALIFIERS)
                 if n > 6 and seg[6]
                 else _NO_ORIGINAL,
