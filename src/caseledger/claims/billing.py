@@ -162,7 +162,7 @@ def build_in(
     out = BuildResult(
         profile=profile,
         claims=[],
-        held=[h for h in billing.held if h.line.funding in profile.funding],
+        held=[h for h in billing.held if h.line.funding in (*profile.funding, None)],
         already_billed=len(mine) - len(fresh),
         other_payers=len(billing.clean) - len(mine),
         audit=result,
