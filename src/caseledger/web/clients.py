@@ -10,9 +10,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
+from caseledger.audit.due import AHEAD_DAYS, due_items
 from caseledger.security.permissions import allowed
 from caseledger.security.records import Records
 from caseledger.store.repositories import Row
+from caseledger.store.slices import agency_dataset
 from caseledger.web.site import Site
 
 #: how far ahead the due list warns of an authorization ending
@@ -44,6 +46,22 @@ def register(app: FastAPI, site: Site) -> None:
                 ending=ending,
                 within=AUTHORIZATION_WARNING_DAYS,
             )
+
+    @app.get("/due", response_class=HTMLResponse)
+    def due(request: Request) -> Response:
+        """The rest of the due list, loaded after the page (it runs the deadline rules)."""
+        with site.signed_in(request) as (uow, who):
+            records = Records(uow, who)
+            records.check_own("query", "client")
+            today = site.store.clock.now().date()
+            items = due_items(agency_dataset(uow, who.agency_id), site.policy, today)
+            sees_staff = allowed(who.role, "read", "staff")
+            shown = [
+                i
+                for i in items
+                if i.subject_type != "staff" or sees_staff or i.staff_id == who.staff_id
+            ]
+        return site.render(request, "due.html", items=shown, ahead=AHEAD_DAYS, who=who)
 
     @app.get("/clients", response_class=HTMLResponse)
     def clients(request: Request) -> Response:
