@@ -17,7 +17,17 @@ from fastapi.staticfiles import StaticFiles
 from caseledger import __version__
 from caseledger.security.permissions import Denied, NotFound
 from caseledger.store import Clock, Store
-from caseledger.web import admin, audit, billing, clients, encounters, notes, policy, sign_in
+from caseledger.web import (
+    admin,
+    audit,
+    billing,
+    clients,
+    encounters,
+    notes,
+    policy,
+    sign_in,
+    staff,
+)
 from caseledger.web.site import SignInRequired, Site, WebSettings, package_dir
 
 __all__ = ["WebSettings", "create_app"]
@@ -68,6 +78,7 @@ def create_app(
     notes.register(app, site)
     audit.register(app, site)
     billing.register(app, site)
+    staff.register(app, site)
     policy.register(app, site)
     admin.register(app, site)
     return app
