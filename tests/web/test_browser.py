@@ -30,6 +30,28 @@ UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
   .map(e => e.name || e.id)"""
 
 
+#: the WCAG 2.1 A and AA checks of axe-core (the engine the axe-playwright-python package ships)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def accessibility_violations(page: Any) -> list[str]:
+    """What axe-core finds wrong on the page as it stands, one line per rule and element."""
+    from importlib.resources import files
+
+    script = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    # evaluated by the browser's debugging protocol: the page's content security policy, which
+    # refuses inline scripts, stays in force
+    page.evaluate(script)
+    found = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']}"
+        for v in found["violations"]
+        for node in v["nodes"]
+    ]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("localhost", 0))
