@@ -10,6 +10,7 @@ from caseledger.cli import (
     audit,
     check,
     claims,
+    codes,
     dataset,
     demo,
     notes,
@@ -73,6 +74,8 @@ retention.register(app)
 app.command("serve")(serve.serve_command)
 app.add_typer(claims.app, name="claims")
 app.add_typer(claims.remit_app, name="remit")
+app.add_typer(codes.icd10_app, name="icd10")
+app.add_typer(codes.code_app, name="code")
 
 
 def main() -> None:
