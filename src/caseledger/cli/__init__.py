@@ -13,6 +13,7 @@ from caseledger.cli import (
     codes,
     dataset,
     demo,
+    documents,
     notes,
     policy,
     retention,
@@ -76,6 +77,8 @@ app.add_typer(claims.app, name="claims")
 app.add_typer(claims.remit_app, name="remit")
 app.add_typer(codes.icd10_app, name="icd10")
 app.add_typer(codes.code_app, name="code")
+app.add_typer(documents.report_app, name="report")
+app.add_typer(documents.plan_app, name="plan")
 
 
 def main() -> None:
