@@ -1,0 +1,1 @@
+"""Tests of the documents made for people outside the store."""
