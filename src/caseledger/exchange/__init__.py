@@ -1,0 +1,1 @@
+"""Exchanging records with other systems in standard formats (FHIR R4)."""
