@@ -109,8 +109,9 @@ def _build(
         f"Wrote {escape(str(report.path))}: {report.encounters} encounters, "
         f"{report.findings} findings, {report.files} files.",
         highlight=False,
+        soft_wrap=True,
     )
-    console.print(f"SHA-256 of the zip: {report.sha256}", highlight=False)
+    console.print(f"SHA-256 of the zip: {report.sha256}", highlight=False, soft_wrap=True)
 
 
 def _check_role(url: str, actor: str | None, client: str) -> None:

@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -140,7 +140,7 @@ class Verdict:
 # ------------------------------------------------------------------------ in force on a date
 
 
-def credential_in_force(row: Row, day: dt.date) -> bool:
+def credential_in_force(row: Mapping[str, Any], day: dt.date) -> bool:
     """A credential counts from its start date to its end date; an empty date is open."""
     start, end = row.get("start_date"), row.get("end_date")
     after_start = not isinstance(start, dt.date) or start <= day
@@ -148,7 +148,7 @@ def credential_in_force(row: Row, day: dt.date) -> bool:
     return after_start and before_end
 
 
-def training_completed(row: Row, day: dt.date) -> bool:
+def training_completed(row: Mapping[str, Any], day: dt.date) -> bool:
     """A training counts once completed on or before ``day`` (never without a date)."""
     done = row.get("completed_on")
     return isinstance(done, dt.date) and done <= day
