@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import typer
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careplan import CarePlan
@@ -206,6 +207,25 @@ def test_claims_carry_their_lines_and_totals(stored: Stored, tmp_path: Path) -> 
     assert original.item[0].modifier[0].coding[0].code == "HO"
 
 
+def test_a_claim_names_by_identifier_what_is_not_in_the_bundle() -> None:
+    """A void of a claim not on record, billing an encounter purged since."""
+    sent = fhir.SentClaim(
+        {"claim_id": "CL9", "client_id": "C1", "frequency": "8", "replaces": "CL0",
+         "total": Decimal("10.00"), "payer_claim_number": None},
+        ({"claim_id": "CL9", "line_number": 1, "encounter_id": "E-GONE", "service_code": "90837",
+          "modifiers": None, "date": D(2025, 1, 2), "units": Decimal("1"),
+          "charge": Decimal("10.00")},),
+        dt.datetime(2025, 2, 1, tzinfo=dt.UTC),
+        "dmh_pos",
+    )  # fmt: skip
+    c: Any = fhir.claim(sent, {"client_id": "C1", "agency_id": "A1", "medicaid_id": None})
+    assert c.related[0].claim.identifier.value == "CL0"
+    assert c.item[0].encounter[0].identifier.value == "E-GONE"
+    assert c.item[0].productOrService.coding[0].system == fhir.CPT_SYSTEM
+    assert c.insurance[0].coverage.display == "dmh_pos"
+    assert [x.valueCode for x in c.extension] == ["8"]
+
+
 def test_a_client_without_claims_has_no_claim(stored: Stored, tmp_path: Path) -> None:
     fhir.export_bundles(stored.store, tmp_path, client_id="C-SST", as_of=AS_OF)
     bundle = Bundle.model_validate_json((tmp_path / "C-SST.json").read_text(encoding="utf-8"))
@@ -353,6 +373,21 @@ def test_the_command_takes_db_and_refuses_bad_usage(stored: Stored, tmp_path: Pa
     )
     assert result.exit_code == 2
     assert "no such client" in result.output
+
+
+def test_mounted_under_the_main_command_it_reads_the_main_db_option(
+    stored: Stored, tmp_path: Path
+) -> None:
+    from caseledger.cli import root
+
+    main = typer.Typer()
+    main.callback()(root)
+    main.add_typer(fhir_app, name="fhir")
+    out = str(tmp_path / "out")
+    args = ["--db", stored.url, "fhir", "export", "--client", CLIENT, "--out", out]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / f"{CLIENT}.json").is_file()
 
 
 # ------------------------------------------------------------------ a demo agency, billed

@@ -38,7 +38,12 @@ def export_command(
     client: str | None = typer.Option(None, "--client", metavar="ID", help="One client's id."),
     every: bool = typer.Option(False, "--all", help="Every client in the store."),
     out: Path = typer.Option(..., "--out", metavar="DIR", help="Folder for <client_id>.json."),
-    db: str | None = typer.Option(None, "--db", metavar="URL", help="Store (default as above)."),
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        metavar="URL",
+        help="Store to read; default: the main --db, else $CASELEDGER_DB, else ./caseledger.db.",
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="The day plan and diagnosis statuses are judged on; default today."
     ),
