@@ -10,8 +10,9 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from html import escape
 
-from caseledger.audit.charts import BAR_COLOURS, bar_chart
+from caseledger.audit.charts import BAR_COLOURS, bar_chart, heatmap, share_by_month, usage_bars
 from caseledger.audit.engine import AuditResult
+from caseledger.audit.utilization import ReportExtras
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1200px}
@@ -31,9 +32,34 @@ def _money(amount: Decimal | None) -> str:
     return "" if amount is None else f"${amount}"
 
 
-def render_html(result: AuditResult, *, title: str = "caseledger audit") -> str:
-    summary = result.summary()
-    sev = summary["by_severity"]
+def extra_charts(result: AuditResult, extras: ReportExtras | None) -> list[str]:
+    """The charts beside the findings: findings by rule and month, and (with ``extras``)
+    authorization and lifetime-cap use and training compliance over time."""
+    active = [f for f in result.findings if not f.suppressed and f.date]
+    grid = Counter((f.rule, f.date.strftime("%Y-%m")) for f in active if f.date)
+    months = sorted({m for _, m in grid})[-18:]
+    rules = [r for r, _ in Counter(f.rule for f in active).most_common(20)]
+    charts = [heatmap(rules, months, dict(grid), title="Findings by rule and month")]
+    if extras is not None:
+        charts += [
+            usage_bars(
+                [(u.label, u.used, u.limit) for u in extras.authorizations],
+                title="Authorizations: units drawn of units authorized (most used first)",
+            ),
+            usage_bars(
+                [(u.label, u.used, u.limit) for u in extras.lifetime],
+                title="SST lifetime cap: half-days billed per client (most used first)",
+            ),
+            share_by_month(
+                extras.training,
+                title="Staff training compliance: rendering staff with no training finding",
+            ),
+        ]
+    return charts
+
+
+def all_charts(result: AuditResult, extras: ReportExtras | None = None) -> list[str]:
+    """Every chart of the report, as inline SVG figures (the web audit page shows the same)."""
     active = [f for f in result.findings if not f.suppressed]
     by_rule = Counter(f.rule for f in active)
     rule_sev = {f.rule: f.severity for f in active}
@@ -44,7 +70,7 @@ def render_html(result: AuditResult, *, title: str = "caseledger audit") -> str:
         if f.severity == "error" and f.amount_at_risk:
             money[f.rule] += f.amount_at_risk
     rules_sorted = by_rule.most_common()
-    charts = [
+    return [
         bar_chart(
             [(r, float(n)) for r, n in rules_sorted],
             title="Findings by rule",
@@ -61,7 +87,16 @@ def render_html(result: AuditResult, *, title: str = "caseledger audit") -> str:
             [(s, float(n)) for s, n in by_staff.most_common(20)],
             title="Findings by staff member (top 20)",
         ),
+        *extra_charts(result, extras),
     ]
+
+
+def render_html(
+    result: AuditResult, *, title: str = "caseledger audit", extras: ReportExtras | None = None
+) -> str:
+    summary = result.summary()
+    sev = summary["by_severity"]
+    charts = all_charts(result, extras)
     start, end = result.period
     rows = []
     for f in result.findings:

@@ -14,6 +14,7 @@ from caseledger.audit.engine import AuditResult, run_audit
 from caseledger.audit.findings import SEVERITY_RANK
 from caseledger.audit.html import render_html
 from caseledger.audit.report import print_table, to_csv, to_json
+from caseledger.audit.utilization import ReportExtras
 from caseledger.cli.common import console, err_console, fail, parse_date, state
 from caseledger.config import ENV_DB
 from caseledger.facts.columnar import Facts, FactsUnavailable, facts_from_folder
@@ -118,17 +119,22 @@ def audit_command(
             err_console.print(escape(str(problem)), highlight=False, soft_wrap=True)
         raise fail("the policy packs are invalid; nothing was audited") from None
     facts = _load_facts(ctx, folder, engine, actor)
+    extras = None
     try:
         result = run_audit(
             facts, policy, as_of=today, start=period[0], end=period[1], only=rule, exclude=exclude
         )
+        if fmt == "html":
+            from caseledger.audit.utilization import report_extras
+
+            extras = report_extras(facts, policy, today, result.findings)
     except ValueError as error:
         raise fail(str(error), hint="caseledger policy show PACK lists the rule ids") from None
     finally:
         facts.engine.close()
     if store or state(ctx).db_option or os.environ.get(ENV_DB):
         _suppress(ctx, result)
-    _emit(result, fmt, output, source, show)
+    _emit(result, fmt, output, source, show, extras)
     if fail_on != "none" and any(
         not f.suppressed and SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on]
         for f in result.findings
@@ -173,7 +179,14 @@ def _suppress(ctx: typer.Context, result: AuditResult) -> None:
         apply_suppressions(result, active(uow))
 
 
-def _emit(result: AuditResult, fmt: str, output: Path | None, as_of_source: str, show: int) -> None:
+def _emit(
+    result: AuditResult,
+    fmt: str,
+    output: Path | None,
+    as_of_source: str,
+    show: int,
+    extras: ReportExtras | None = None,
+) -> None:
     if fmt == "table":
         if output is not None:
             from rich.console import Console
@@ -185,7 +198,10 @@ def _emit(result: AuditResult, fmt: str, output: Path | None, as_of_source: str,
             if as_of_source != "--as-of":
                 console.print(f"Deadlines judged as of {result.as_of} ({as_of_source}).")
         return
-    text = {"json": to_json, "csv": to_csv, "html": render_html}[fmt](result)
+    if fmt == "html":
+        text = render_html(result, extras=extras)
+    else:
+        text = {"json": to_json, "csv": to_csv}[fmt](result)
     if output is None:
         typer.echo(text, nl=False)
     else:

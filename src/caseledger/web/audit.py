@@ -9,12 +9,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from caseledger.audit.engine import AuditResult, run_audit
 from caseledger.audit.findings import SEVERITY_RANK
-from caseledger.audit.html import render_html
+from caseledger.audit.html import all_charts, render_html
 from caseledger.audit.report import to_csv, to_json
 from caseledger.audit.suppressions import apply_suppressions
+from caseledger.audit.utilization import ReportExtras, report_extras
 from caseledger.facts.columnar import facts_from_dataset
 from caseledger.security.records import Records
 from caseledger.store.slices import agency_dataset
@@ -36,21 +38,19 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def register(app: FastAPI, site: Site) -> None:
-    def run(request: Request, form: Any) -> tuple[Any, AuditResult, dict[str, str]]:
+    def run(request: Request, form: Any) -> tuple[Any, AuditResult, dict[str, str], ReportExtras]:
         start, end = _day(str(form.get("from") or "")), _day(str(form.get("to") or ""))
         with site.signed_in(request) as (uow, who):
             Records(uow, who).check_own("run", "finding")
             dataset = agency_dataset(uow, who.agency_id)
-            result = run_audit(
-                facts_from_dataset(dataset),
-                site.policy,
-                as_of=site.store.clock.now().date(),
-                start=start,
-                end=end,
-            )
+            facts = facts_from_dataset(dataset)
+            today = site.store.clock.now().date()
+            result = run_audit(facts, site.policy, as_of=today, start=start, end=end)
             apply_suppressions(result, active(uow))
+            extras = report_extras(facts, site.policy, today, result.findings)
+            facts.engine.close()
         chosen = {k: str(form.get(k) or "") for k in ("rule", "severity", "staff", "client")}
-        return who, result, chosen
+        return who, result, chosen, extras
 
     def filtered(result: AuditResult, chosen: dict[str, str]) -> list[Any]:
         out = []
@@ -79,7 +79,7 @@ def register(app: FastAPI, site: Site) -> None:
     async def audit_run(request: Request) -> Response:
         form = await request.form()
         site.check_csrf(request, str(form.get("csrf", "")))
-        who, result, chosen = run(request, form)
+        who, result, chosen, extras = run(request, form)
         shown = filtered(result, chosen)
         return site.render(
             request,
@@ -92,6 +92,7 @@ def register(app: FastAPI, site: Site) -> None:
             findings=shown,
             rules=sorted({f.rule for f in result.findings}),
             severities=sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__),
+            charts=[Markup(c) for c in all_charts(result, extras)],
         )
 
     @app.post("/audit/download")
@@ -100,14 +101,14 @@ def register(app: FastAPI, site: Site) -> None:
         site.check_csrf(request, str(form.get("csrf", "")))
         fmt = str(form.get("format") or "csv")
         media, extension = FORMATS.get(fmt, FORMATS["csv"])
-        _, result, chosen = run(request, form)
+        _, result, chosen, extras = run(request, form)
         result.findings = filtered(result, chosen)
         if extension == "csv":
             body = to_csv(result)
         elif extension == "json":
             body = to_json(result)
         else:
-            body = render_html(result)
+            body = render_html(result, extras=extras)
         name = f"caseledger-audit-{result.as_of.isoformat()}.{extension}"
         return Response(
             body,
