@@ -14,6 +14,8 @@ from caseledger.cli import (
     dataset,
     demo,
     documents,
+    evidence,
+    fhir,
     notes,
     policy,
     retention,
@@ -79,6 +81,8 @@ app.add_typer(codes.icd10_app, name="icd10")
 app.add_typer(codes.code_app, name="code")
 app.add_typer(documents.report_app, name="report")
 app.add_typer(documents.plan_app, name="plan")
+evidence.register(app)
+app.add_typer(fhir.app, name="fhir")
 
 
 def main() -> None:
