@@ -22,6 +22,7 @@ from caseledger.web import (
     audit,
     billing,
     clients,
+    documents,
     encounters,
     notes,
     policy,
@@ -79,6 +80,7 @@ def create_app(
     audit.register(app, site)
     billing.register(app, site)
     staff.register(app, site)
+    documents.register(app, site)
     policy.register(app, site)
     admin.register(app, site)
     return app

@@ -96,6 +96,9 @@ def register(app: FastAPI, site: Site) -> None:
                     records.for_client("authorizations", client_id), history
                 )
             extra["cap"] = _lifetime_cap(site, history, today)
+            extra["can_export"] = all(
+                allowed(who.role, "export", kind) for kind in ("client", "encounter", "finding")
+            )
             return site.render(
                 request,
                 "client.html",

@@ -1,0 +1,79 @@
+"""Documents from the web: the SST monthly report drafted, completed and sent as a PDF; a plan as
+PDF; the evidence package; each only for the roles that may."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from fastapi.testclient import TestClient
+
+from tests.security.conftest import HandClock
+from tests.web.test_sign_in import _csrf, sign_in
+
+
+def _as(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock, name: str
+) -> str:
+    sign_in(client, name, web_store[1][name], clock)
+    return _csrf(client, "/")
+
+
+def test_a_supervisor_drafts_completes_and_sends_the_monthly_report(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    token = _as(client, web_store, clock, "sue")
+    form = client.get("/clients/C-SST/monthly-report?month=2025-01")
+    assert form.status_code == 200 and "<textarea" in form.text and "1 session(s)" in form.text
+    fields = {
+        name: f"Supervisor's words for {name}."
+        for name in (
+            "barriers",
+            "progress",
+            "family_education",
+            "family_response",
+            "effective_techniques",
+            "next_priorities",
+            "expected_duration",
+            "expected_outcome",
+        )
+    }
+    gap = client.post(
+        "/clients/C-SST/monthly-report",
+        data={**fields, "family_response": "", "month": "2025-01", "csrf": token},
+    )
+    assert gap.status_code == 422 and "fill in before sending" in gap.text
+    sent = client.post(
+        "/clients/C-SST/monthly-report", data={**fields, "month": "2025-01", "csrf": token}
+    )
+    assert sent.headers["content-type"] == "application/pdf"
+    assert sent.content.startswith(b"%PDF-")
+
+
+def test_plan_pdf_and_who_may_print_it(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    _as(client, web_store, clock, "sue")
+    page = client.get("/clients/C-SST")
+    assert "Plan as PDF" in page.text and "Monthly progress report" in page.text
+    href = page.text.split('href="/plans/')[1].split('"')[0]
+    done = client.get(f"/plans/{href}")
+    assert done.status_code == 200 and done.content.startswith(b"%PDF-")
+    client.post("/sign-out", data={"csrf": _csrf(client, "/")})
+    _as(client, web_store, clock, "bill")
+    assert client.get(f"/plans/{href}").status_code == 403
+
+
+def test_compliance_downloads_an_evidence_package(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    token = _as(client, web_store, clock, "cora")
+    assert "Evidence package" in client.get("/clients/C-CPR").text
+    done = client.post(
+        "/clients/C-CPR/evidence", data={"from": "2025-01-01", "to": "2025-03-31", "csrf": token}
+    )
+    assert done.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(done.content)).namelist()
+    assert "manifest.json" in names and "encounters.csv" in names
+    bad = client.post("/clients/C-CPR/evidence", data={"from": "", "to": "", "csrf": token})
+    assert bad.status_code == 422
