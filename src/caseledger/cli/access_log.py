@@ -11,8 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseledger.cli.common import acting, console, fail, parse_date, state
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import acting, console, fail, parse_date, state, store_errors
 from caseledger.security.records import Records
 from caseledger.store import Store
 from caseledger.store.access_chain import verify

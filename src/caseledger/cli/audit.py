@@ -158,7 +158,7 @@ def _load_facts(ctx: typer.Context, folder: Path | None, engine: str, actor: str
                 f"{len(error.problems)} problem(s) in {folder}; nothing was audited"
             ) from None
     from caseledger.audit.sources import facts_from_store
-    from caseledger.cli.dataset import store_errors
+    from caseledger.cli.common import store_errors
     from caseledger.store import Store
 
     url = state(ctx).db_url
@@ -170,7 +170,7 @@ def _suppress(ctx: typer.Context, result: AuditResult) -> None:
     """Marks the findings the store's suppressions cover (a folder audit uses them only when a
     store is named with --db or CASELEDGER_DB)."""
     from caseledger.audit.suppressions import apply_suppressions
-    from caseledger.cli.dataset import store_errors
+    from caseledger.cli.common import store_errors
     from caseledger.store import Store
     from caseledger.store.suppressions import active
 

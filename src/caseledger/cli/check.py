@@ -9,8 +9,7 @@ from rich.markup import escape
 
 from caseledger.audit.check import EncounterChecker, as_result
 from caseledger.audit.report import print_table, to_json
-from caseledger.cli.common import console, fail, state
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import console, fail, state, store_errors
 from caseledger.policy import load_policy
 from caseledger.store import Store
 from caseledger.store.slices import EncounterNotFound, encounter_slice

@@ -7,45 +7,27 @@ creating and exporting claims (billing does; clinical roles do not).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseledger.cli.common import acting, console, fail, parse_date, state
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import (
+    acting,
+    console,
+    fail,
+    parse_date,
+    refusals_of,
+    state,
+    store_errors,
+    write_atomically,
+)
 
 app = typer.Typer(
     help="Claims: build 837P files of clean lines, and the SST invoice.", no_args_is_help=True
 )
-
-
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Writes ``path`` whole or not at all (a temporary file beside it, then renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data.encode() if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def refusals_of(kind: type[Exception]) -> Iterator[None]:
-    """``kind`` of error as a one-line message and a failing exit."""
-    try:
-        yield
-    except kind as error:
-        raise fail(escape(str(error))) from None
 
 
 def _check_role(url: str, actor: str | None) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -72,10 +75,55 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 @contextmanager
+def store_errors(url: str) -> Iterator[None]:
+    """Turns store failures into one line and exit status 2. Database messages can quote row
+    values (PHI), so only the kind of error is shown."""
+    from sqlalchemy import exc
+
+    from caseledger.config import redacted
+    from caseledger.store.errors import StoreError
+
+    try:
+        yield
+    except StoreError as error:
+        hint = escape(error.hint) if error.hint else None
+        raise fail(escape(str(error)), hint=hint) from None
+    except exc.DBAPIError as error:
+        kind = type(error.orig).__name__ if error.orig is not None else type(error).__name__
+        raise fail(
+            f"the database {redacted(url)} reported an error ({kind}); the transaction was "
+            "rolled back"
+        ) from None
+    except exc.SQLAlchemyError as error:
+        raise fail(f"the store {redacted(url)} cannot be used ({type(error).__name__})") from None
+
+
+@contextmanager
+def refusals_of(kind: type[Exception]) -> Iterator[None]:
+    """``kind`` of error as a one-line message and a failing exit."""
+    try:
+        yield
+    except kind as error:
+        raise fail(escape(str(error))) from None
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Writes ``path`` whole or not at all (a temporary file beside it, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode() if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
 def acting(url: str, actor: str | None) -> Iterator[tuple[UnitOfWork, Principal | None]]:
     """One unit of work on the store at ``url``, and the account ``--as`` names (None for the
     operator): store failures and permission refusals become one-line errors."""
-    from caseledger.cli.dataset import store_errors
     from caseledger.security.operator import acting_as
     from caseledger.store import Store
 

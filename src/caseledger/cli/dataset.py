@@ -18,13 +18,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from sqlalchemy import exc
 
-from caseledger.cli.common import console, err_console, fail, state
+from caseledger.cli.common import console, err_console, fail, state, store_errors
 from caseledger.config import redacted
 from caseledger.store import Store, migrate
 from caseledger.store.engine import check_reachable
-from caseledger.store.errors import StoreError
 from caseledger.store.exporter import export_dataset
 from caseledger.store.importer import ImportReport, import_dataset
 from caseledger.store.summary import summarize
@@ -41,25 +39,6 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_command)
     app.command("summary")(summary_command)
     app.add_typer(db_app, name="db")
-
-
-@contextmanager
-def store_errors(url: str) -> Iterator[None]:
-    """Turns store failures into one line and exit status 2. Database messages can quote row
-    values (PHI), so only the kind of error is shown."""
-    try:
-        yield
-    except StoreError as error:
-        hint = escape(error.hint) if error.hint else None
-        raise fail(escape(str(error)), hint=hint) from None
-    except exc.DBAPIError as error:
-        kind = type(error.orig).__name__ if error.orig is not None else type(error).__name__
-        raise fail(
-            f"the database {redacted(url)} reported an error ({kind}); the transaction was "
-            "rolled back"
-        ) from None
-    except exc.SQLAlchemyError as error:
-        raise fail(f"the store {redacted(url)} cannot be used ({type(error).__name__})") from None
 
 
 def _check_actor(actor: str | None) -> None:

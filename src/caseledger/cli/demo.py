@@ -153,7 +153,7 @@ def users_command(
 ) -> None:
     """Create the demo users in the store (one per role, named demo.ROLE, marked as demo) and
     print how to sign in as them. Only for a store holding the synthetic demo agency."""
-    from caseledger.cli.dataset import store_errors
+    from caseledger.cli.common import store_errors
     from caseledger.security.demo_users import ensure_demo_users
     from caseledger.store import Store
 

@@ -10,9 +10,15 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from caseledger.cli.claims import refusals_of, write_atomically
-from caseledger.cli.common import console, fail, parse_date, state
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import (
+    console,
+    fail,
+    parse_date,
+    refusals_of,
+    state,
+    store_errors,
+    write_atomically,
+)
 
 report_app = typer.Typer(
     help="The SST monthly progress report: draft it from the record, complete it, send it.",

@@ -12,8 +12,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from caseledger.cli.common import acting, console, fail, parse_date, state
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import acting, console, fail, parse_date, state, store_errors
 
 #: exit status of ``verify`` when a file differs, is missing or is extra
 EXIT_DIFFERS = 1

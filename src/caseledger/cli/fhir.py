@@ -9,8 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.markup import escape
 
-from caseledger.cli.common import State, console, fail, parse_date
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import State, console, fail, parse_date, store_errors
 from caseledger.config import database_url
 
 app = typer.Typer(help="FHIR R4: export clients' records as Bundles.", no_args_is_help=True)

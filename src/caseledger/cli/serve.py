@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from caseledger.cli.common import console, state
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import console, state, store_errors
 
 
 def serve_command(

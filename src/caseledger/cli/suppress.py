@@ -6,8 +6,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from caseledger.cli.common import console, fail, state
-from caseledger.cli.dataset import store_errors
+from caseledger.cli.common import console, fail, state, store_errors
 from caseledger.store import Store
 from caseledger.store.suppressions import SuppressionError, active, lift, suppress
 
