@@ -5,19 +5,13 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.security.conftest import PASSWORD, HandClock
-from tests.web.test_sign_in import _csrf, sign_in
-
-
-def _as(client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock,
-        name: str) -> str:  # fmt: skip
-    sign_in(client, name, web_store[1][name], clock)
-    return _csrf(client, "/")
+from tests.web.test_sign_in import _csrf, signed_in_as
 
 
 def test_the_code_history_is_looked_up_by_date(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    _as(client, web_store, clock, "cleo")
+    signed_in_as(client, web_store, clock, "cleo")
     before = client.get("/policy", params={"code": "0372T", "on": "2018-12-31"}).text
     after = client.get("/policy", params={"code": "0372T", "on": "2019-01-01"}).text
     assert "In force" in before
@@ -28,7 +22,7 @@ def test_the_code_history_is_looked_up_by_date(
 def test_an_administrator_manages_the_agencys_accounts(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    token = _as(client, web_store, clock, "ada")
+    token = signed_in_as(client, web_store, clock, "ada")
     page = client.get("/admin/users")
     assert page.status_code == 200 and "cleo" in page.text and "bea" not in page.text
     added = client.post(
@@ -52,11 +46,11 @@ def test_an_administrator_manages_the_agencys_accounts(
 def test_only_administrators_see_accounts_and_the_log_shows_only_the_agency(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    _as(client, web_store, clock, "cleo")
+    signed_in_as(client, web_store, clock, "cleo")
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/access-log").status_code == 403
     client.post("/sign-out", data={"csrf": _csrf(client, "/")})
-    _as(client, web_store, clock, "cora")
+    signed_in_as(client, web_store, clock, "cora")
     log = client.get("/admin/access-log", params={"day": "2025-03-03"})
     assert log.status_code == 200 and "The access log is intact" in log.text
     assert "C-CPR" in log.text and "C-B" not in log.text
@@ -65,12 +59,12 @@ def test_only_administrators_see_accounts_and_the_log_shows_only_the_agency(
 def test_my_day_lists_my_notes_to_sign_and_authorizations_ending(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    _as(client, web_store, clock, "cleo")  # S-LPC, whose E-DRAFT note is unsigned
+    signed_in_as(client, web_store, clock, "cleo")  # S-LPC, whose E-DRAFT note is unsigned
     page = client.get("/").text
     assert "Notes to write and sign (1)" in page and "/encounters/E-DRAFT" in page
     assert "Authorizations ending within 30 days (0)" in page
     clock.advance(days=300)  # AU-A ends 2025-12-31
-    _as(client, web_store, clock, "cleo")
+    signed_in_as(client, web_store, clock, "cleo")
     later = client.get("/").text
     assert 'href="/clients/C-CPR">C-CPR</a>: H2017' in later and "ends 2025-12-31" in later
     assert "C-B" not in later  # agency A2's authorization ends then too
@@ -79,7 +73,7 @@ def test_my_day_lists_my_notes_to_sign_and_authorizations_ending(
 def test_a_clients_page_shows_plans_authorizations_and_the_lifetime_cap(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    _as(client, web_store, clock, "cleo")
+    signed_in_as(client, web_store, clock, "cleo")
     cpr = client.get("/clients/C-CPR").text
     assert "Enrolled in cpr" in cpr and "F33.1" in cpr
     assert "Plans" in cpr and "Use coping skills" in cpr

@@ -11,22 +11,15 @@ from caseledger.claims.profile import load_profile
 from caseledger.claims.simulator import simulate
 from caseledger.policy import load_policy
 from tests.security.conftest import HandClock
-from tests.web.test_sign_in import _csrf, sign_in
+from tests.web.test_sign_in import signed_in_as
 
 PERIOD = {"from": "2025-01-01", "to": "2025-02-28"}
-
-
-def _as(
-    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock, name: str
-) -> str:
-    sign_in(client, name, web_store[1][name], clock)
-    return _csrf(client, "/")
 
 
 def test_billing_sees_held_lines_with_reasons_builds_the_837_and_posts_the_835(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    token = _as(client, web_store, clock, "bill")
+    token = signed_in_as(client, web_store, clock, "bill")
     assert client.get("/billing").status_code == 200
     shown = client.post("/billing", data={**PERIOD, "payer": "mo_healthnet", "csrf": token})
     assert shown.status_code == 200 and 'id="billing-summary"' in shown.text
@@ -64,7 +57,7 @@ def test_billing_sees_held_lines_with_reasons_builds_the_837_and_posts_the_835(
 def test_a_clinician_may_not_bill(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    token = _as(client, web_store, clock, "cleo")
+    token = signed_in_as(client, web_store, clock, "cleo")
     assert client.get("/billing").status_code == 403
     refused = client.post("/billing/837", data={**PERIOD, "csrf": token})
     assert refused.status_code == 403 and "ISA*" not in refused.text

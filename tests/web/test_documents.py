@@ -9,20 +9,13 @@ import zipfile
 from fastapi.testclient import TestClient
 
 from tests.security.conftest import HandClock
-from tests.web.test_sign_in import _csrf, sign_in
-
-
-def _as(
-    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock, name: str
-) -> str:
-    sign_in(client, name, web_store[1][name], clock)
-    return _csrf(client, "/")
+from tests.web.test_sign_in import _csrf, signed_in_as
 
 
 def test_a_supervisor_drafts_completes_and_sends_the_monthly_report(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    token = _as(client, web_store, clock, "sue")
+    token = signed_in_as(client, web_store, clock, "sue")
     form = client.get("/clients/C-SST/monthly-report?month=2025-01")
     assert form.status_code == 200 and "<textarea" in form.text and "1 session(s)" in form.text
     fields = {
@@ -53,21 +46,21 @@ def test_a_supervisor_drafts_completes_and_sends_the_monthly_report(
 def test_plan_pdf_and_who_may_print_it(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    _as(client, web_store, clock, "sue")
+    signed_in_as(client, web_store, clock, "sue")
     page = client.get("/clients/C-SST")
     assert "Plan as PDF" in page.text and "Monthly progress report" in page.text
     href = page.text.split('href="/plans/')[1].split('"')[0]
     done = client.get(f"/plans/{href}")
     assert done.status_code == 200 and done.content.startswith(b"%PDF-")
     client.post("/sign-out", data={"csrf": _csrf(client, "/")})
-    _as(client, web_store, clock, "bill")
+    signed_in_as(client, web_store, clock, "bill")
     assert client.get(f"/plans/{href}").status_code == 403
 
 
 def test_compliance_downloads_an_evidence_package(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    token = _as(client, web_store, clock, "cora")
+    token = signed_in_as(client, web_store, clock, "cora")
     assert "Evidence package" in client.get("/clients/C-CPR").text
     done = client.post(
         "/clients/C-CPR/evidence", data={"from": "2025-01-01", "to": "2025-03-31", "csrf": token}

@@ -9,19 +9,13 @@ import io
 from fastapi.testclient import TestClient
 
 from tests.security.conftest import HandClock
-from tests.web.test_sign_in import _csrf, sign_in
-
-
-def _as(client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock,
-        name: str) -> str:  # fmt: skip
-    sign_in(client, name, web_store[1][name], clock)
-    return _csrf(client, "/")
+from tests.web.test_sign_in import signed_in_as
 
 
 def test_a_signed_note_takes_amendments_not_edits(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    token = _as(client, web_store, clock, "cleo")
+    token = signed_in_as(client, web_store, clock, "cleo")
     assert "Not signed yet" in client.get("/encounters/E-DRAFT").text
     edited = client.post("/encounters/E-DRAFT/note", data={"text": "Draft, corrected.",
                                                            "csrf": token})  # fmt: skip
@@ -42,7 +36,7 @@ def test_a_signed_note_takes_amendments_not_edits(
 def test_billing_cannot_open_a_clinical_note(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    _as(client, web_store, clock, "bill")
+    signed_in_as(client, web_store, clock, "bill")
     page = client.get("/encounters/E-A")
     assert page.status_code == 403 and "may not read note" in page.text
     assert "coping" not in page.text.lower()
@@ -51,7 +45,7 @@ def test_billing_cannot_open_a_clinical_note(
 def test_run_the_audit_for_a_month_and_download_the_csv(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    token = _as(client, web_store, clock, "sue")
+    token = signed_in_as(client, web_store, clock, "sue")
     period = {"from": "2025-01-01", "to": "2025-01-31", "csrf": token}
     shown = client.post("/audit", data=period)
     assert shown.status_code == 200 and 'id="summary"' in shown.text
@@ -68,5 +62,5 @@ def test_run_the_audit_for_a_month_and_download_the_csv(
 def test_a_clinician_does_not_run_audits(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:
-    _as(client, web_store, clock, "cleo")
+    signed_in_as(client, web_store, clock, "cleo")
     assert client.get("/audit").status_code == 403

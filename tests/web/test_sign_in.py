@@ -29,6 +29,14 @@ def sign_in(client: TestClient, name: str, secret: str, clock: HandClock) -> Non
     assert done.status_code == 303 and done.headers["location"] == "/", done.text
 
 
+def signed_in_as(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock, name: str
+) -> str:
+    """Signs ``name`` in (password and code) and returns a CSRF token for their forms."""
+    sign_in(client, name, web_store[1][name], clock)
+    return _csrf(client, "/")
+
+
 def test_pages_need_a_session_and_a_second_factor(
     client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
 ) -> None:

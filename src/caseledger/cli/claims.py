@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -25,9 +26,22 @@ from caseledger.cli.common import (
     write_atomically,
 )
 
+if TYPE_CHECKING:
+    from caseledger.claims.profile import PayerProfile
+
 app = typer.Typer(
     help="Claims: build 837P files of clean lines, and the SST invoice.", no_args_is_help=True
 )
+
+
+def _profile(payer: str) -> PayerProfile:
+    """The payer profile ``--payer`` names (a shipped one, or a file)."""
+    from caseledger.claims.profile import ProfileError, load_profile
+
+    try:
+        return load_profile(payer)
+    except ProfileError as error:
+        raise fail(escape(str(error))) from None
 
 
 def _check_role(url: str, actor: str | None) -> None:
@@ -92,16 +106,12 @@ def build_command(
     number is never used again.
     """
     from caseledger.claims.billing import ClaimsError, build
-    from caseledger.claims.profile import ProfileError, load_profile
     from caseledger.policy import load_policy
     from caseledger.store import Store
 
     if out is None and not dry_run:
         raise fail("say where to write the file with --out", hint="--out var/claims.837")
-    try:
-        profile = load_profile(payer)
-    except ProfileError as error:
-        raise fail(escape(str(error))) from None
+    profile = _profile(payer)
     url = state(ctx).db_url
     _check_role(url, actor)
     day = parse_date(as_of, "--as-of") or dt.date.today()
@@ -150,14 +160,10 @@ def _resubmit(
     actor: str | None,
 ) -> None:
     from caseledger.claims.billing import ClaimsError, resubmit
-    from caseledger.claims.profile import ProfileError, load_profile
     from caseledger.policy import load_policy
     from caseledger.store import Store
 
-    try:
-        profile = load_profile(payer)
-    except ProfileError as error:
-        raise fail(escape(str(error))) from None
+    profile = _profile(payer)
     url = state(ctx).db_url
     _check_role(url, actor)
     day = parse_date(as_of, "--as-of") or dt.date.today()
@@ -329,16 +335,12 @@ def simulate_command(
     """Play the payer: adjudicate an 837P with the same policy and write its 835 (for tests and
     the demo; the payer's edits are the rules' errors, suppressed or not, plus timely filing)."""
     from caseledger.claims.billing import ClaimsError, sorted_lines
-    from caseledger.claims.profile import ProfileError, load_profile
     from caseledger.claims.simulator import payer_edits, simulate
     from caseledger.claims.x12 import X12Error
     from caseledger.policy import load_policy
     from caseledger.store import Store
 
-    try:
-        profile = load_profile(payer)
-    except ProfileError as error:
-        raise fail(escape(str(error))) from None
+    profile = _profile(payer)
     day = parse_date(paid_on, "--paid-on") or dt.date.today()
     url = state(ctx).db_url
     policy = load_policy()
