@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from caseledger.audit.engine import AuditResult, run_audit
+from caseledger.audit.engine import AuditResult, builtin_rules, run_audit, select_rules
 from caseledger.audit.findings import SEVERITY_RANK
 from caseledger.audit.html import render_html
 from caseledger.audit.report import print_table, to_csv, to_json
@@ -118,7 +118,12 @@ def audit_command(
         for problem in error.problems:
             err_console.print(escape(str(problem)), highlight=False, soft_wrap=True)
         raise fail("the policy packs are invalid; nothing was audited") from None
-    facts = _load_facts(ctx, folder, engine, actor)
+    try:
+        chosen_rules = select_rules(builtin_rules(), policy, rule, exclude)
+    except ValueError as error:
+        raise fail(str(error), hint="caseledger policy show PACK lists the rule ids") from None
+    texts = any(d.kind == "note" for d in chosen_rules)
+    facts = _load_facts(ctx, folder, engine, actor, texts=texts)
     extras = None
     try:
         result = run_audit(
@@ -142,11 +147,15 @@ def audit_command(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _load_facts(ctx: typer.Context, folder: Path | None, engine: str, actor: str | None) -> Facts:
+def _load_facts(
+    ctx: typer.Context, folder: Path | None, engine: str, actor: str | None, *, texts: bool = True
+) -> Facts:
+    """The facts to audit. ``texts`` false: no note-text rule runs, so free text may be kept as
+    only whether it holds something (Parquet folders, where it saves the most)."""
     chosen = make_engine(engine)
     if folder is not None:
         try:
-            return facts_from_folder(folder, chosen)
+            return facts_from_folder(folder, chosen, texts=texts)
         except DatasetNotFound:
             raise fail(
                 f"no dataset folder at {folder}", hint="caseledger demo generate DIR makes one"

@@ -135,23 +135,34 @@ def facts_from_dataset(dataset: Dataset, engine: Engine | None = None) -> Facts:
     return Facts(engine, tables, frozenset(t.name for t in TABLES if dataset.present(t.name)))
 
 
-def facts_from_folder(folder: Path, engine: Engine | None = None) -> Facts:
+def facts_from_folder(folder: Path, engine: Engine | None = None, *, texts: bool = True) -> Facts:
     """Facts from a dataset folder: CSV files are read and validated first (any problem raises
     :class:`FactsUnavailable`); a folder of Parquet files (``<table>.parquet``, as the benchmark
     generator writes them) is read by DuckDB directly, without passing rows through Python."""
     if (folder / "encounters.parquet").exists() and not (folder / "encounters.csv").exists():
-        return facts_from_parquet(folder, engine)
+        return facts_from_parquet(folder, engine, texts=texts)
     result = read_dataset(folder)
     if not result.ok:
         raise FactsUnavailable(result.problems)
     return facts_from_dataset(result.dataset, engine)
 
 
-def _parquet_select(table: Table, path: Path) -> str:
+def text_presence(column: str) -> str:
+    """SQL for a text cell reduced to whether it holds text: 'x' when it has anything other than
+    white space, else the cell as it is (empty, blank or null)."""
+    return f"CASE WHEN regexp_matches({column}, '\\S') THEN 'x' ELSE {column} END"
+
+
+def _parquet_select(table: Table, path: Path, *, texts: bool = True) -> str:
     parts: list[str] = []
     for c in table.columns:
         name = f'"{c.name}"'
-        if c.kind is Kind.TIME:
+        if c.kind is Kind.TEXT and not texts:
+            # Structured rules ask of free text only whether it holds something other than
+            # white space; a one-letter stand-in answers the same and keeps megabytes of notes
+            # out of every join that carries a row along.
+            parts.append(f"{text_presence(name)} AS {name}")
+        elif c.kind is Kind.TIME:
             parts.append(f"(hour({name}) * 60 + minute({name}))::INTEGER AS {name}")
         elif c.kind is Kind.DECIMAL:
             parts.append(f"{name}::DOUBLE AS {name}")
@@ -167,7 +178,10 @@ def _parquet_select(table: Table, path: Path) -> str:
     return f"SELECT {', '.join(parts)} FROM read_parquet('{escaped}')"
 
 
-def facts_from_parquet(folder: Path, engine: Engine | None = None) -> Facts:
+def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: bool = True) -> Facts:
+    """Facts from a folder of Parquet files. With ``texts`` false, free-text cells keep only
+    whether they hold text (all the structured rules read of them): for audits without the
+    note-text rules, which then run faster and in less memory."""
     engine = engine or DuckDBEngine()
     tables: dict[str, ir.Table] = {}
     present: set[str] = set()
@@ -178,7 +192,7 @@ def facts_from_parquet(folder: Path, engine: Engine | None = None) -> Facts:
             if isinstance(engine, DuckDBEngine):
                 # Derived columns (minutes, the sorted modifier key) are computed once here;
                 # as a view they would be recomputed by every rule that reads the table.
-                tables[t.name] = engine.materialize(t.name, _parquet_select(t, path))
+                tables[t.name] = engine.materialize(t.name, _parquet_select(t, path, texts=texts))
                 continue
             import pyarrow.parquet as pq
 
