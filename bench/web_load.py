@@ -108,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -121,7 +122,18 @@ def main() -> None:
         url, secrets, form = _prepare(folder, args.users)
         port = _free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "caseledger", "--db", url, "serve", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "caseledger",
+                "--db",
+                url,
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -143,6 +155,13 @@ def main() -> None:
             lock = threading.Lock()
 
             def user(name: str) -> None:
+                try:
+                    simulate(name)
+                except Exception as exc:  # a failed user is an error, not a silent gap
+                    with lock:
+                        errors.append(f"{name}: {type(exc).__name__}: {exc}"[:200])
+
+            def simulate(name: str) -> None:
                 with httpx.Client(base_url=base, timeout=120) as c:
                     token = _csrf(c, "/sign-in")
                     c.post("/sign-in", data={"username": name, "password": PASSWORD, "csrf": token})
@@ -174,11 +193,18 @@ def main() -> None:
             wall = time.perf_counter() - started
         finally:
             server.terminate()
-            server.wait(timeout=30)
-    print(f"{args.users} concurrent users, {args.rounds} rounds each; {wall:.1f} s in all")
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    print(
+        f"{args.users} concurrent users, {args.rounds} rounds each, {args.workers} server "
+        f"worker(s); {wall:.1f} s in all"
+    )
     print(f"{'':18}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for label, xs in timings.items():
-        ms = [x * 1000 for x in xs]
+        ms = [x * 1000 for x in xs] or [float("nan")]
         print(
             f"{label:18}{len(ms):6}{percentile(ms, 0.5):10.0f}{percentile(ms, 0.95):10.0f}"
             f"{max(ms):10.0f}"

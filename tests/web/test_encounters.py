@@ -110,3 +110,24 @@ def test_errors_block_billing_unless_not_billable_or_suppressed(
     kept = client.post("/encounters", data={**suppressing, "csrf": token}, follow_redirects=False)
     assert kept.status_code == 303
     assert client.get("/clients/C-CPR").text.count("H9998") == 2
+
+
+def test_the_live_check_logs_the_records_it_reads(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    import sqlalchemy as sa
+
+    from caseledger.store import Store
+    from caseledger.store.tables import access_log
+
+    def reads() -> int:
+        with Store.open(web_store[0]) as store, store.unit_of_work() as uow:
+            query = sa.select(sa.func.count()).where(
+                access_log.c.action == "read", access_log.c.client_id == "C-CPR"
+            )
+            return int(uow.connection.execute(query).scalar_one())
+
+    token = _signed_in(client, web_store, clock)
+    before = reads()
+    _check(client, token, CPR)
+    assert reads() > before  # the client's records were read for the check, and that is on record

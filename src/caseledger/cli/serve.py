@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from caseledger.cli.common import console, state, store_errors
@@ -11,15 +13,35 @@ def serve_command(
     ctx: typer.Context,
     host: str = typer.Option("localhost", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        min=0,
+        help="Worker processes (each with its own prepared rule checks); 0: one per CPU core.",
+    ),
 ) -> None:
     """Serve the web application on the store. Cookies are sent over HTTPS only (browsers make
     an exception for localhost): put a TLS-terminating proxy in front for any other address."""
     import uvicorn
 
+    from caseledger.config import ENV_DB
     from caseledger.web.app import create_app
 
     url = state(ctx).db_url
     with store_errors(url):
-        app = create_app(url)
-    console.print(f"caseledger is at http://{host}:{port}/ (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        app = create_app(url)  # opens the store once here, so a bad --db fails before serving
+    count = workers or os.cpu_count() or 1
+    console.print(f"caseledger is at http://{host}:{port}/ ({count} worker(s); Ctrl+C stops it)")
+    if count == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    # Each worker process builds its own app from the store's address.
+    os.environ[ENV_DB] = url
+    uvicorn.run(
+        "caseledger.web.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        log_level="warning",
+    )

@@ -84,3 +84,11 @@ def create_app(
     policy.register(app, site)
     admin.register(app, site)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app for a worker process of ``caseledger serve --workers N``: the store's address
+    comes from the environment the command set."""
+    from caseledger.config import database_url
+
+    return create_app(database_url(None))

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from caseledger.audit.findings import Finding, sort_key
 from caseledger.facts import schema
 from caseledger.facts.cells import CellError, parse
-from caseledger.facts.dataset import Dataset
+from caseledger.facts.dataset import Dataset, Row
 from caseledger.policy.rounding import units_for_minutes
 from caseledger.security.accounts import Principal
 from caseledger.security.records import Records
@@ -130,6 +130,12 @@ def _units_from_time(site: Site, row: Mapping[str, Any]) -> Any:
 
 def _check(site: Site, uow: UnitOfWork, entry: Entry, as_of: dt.date) -> list[Finding]:
     """Every finding the new rows have or cause, from the single-encounter check."""
+    return _run_check(site, _slice(uow, entry), entry, as_of)
+
+
+def _slice(uow: UnitOfWork, entry: Entry) -> dict[str, list[Row]]:
+    """The rows the check reads: the slice of the store the new rows touch, with them in it
+    (read, and access-logged, in ``uow``)."""
     first = entry.rows[0]
     dataset, _ = encounter_slice(uow, first)
     tables = {name: list(rows) for name, rows in dataset.tables.items()}
@@ -140,6 +146,13 @@ def _check(site: Site, uow: UnitOfWork, entry: Entry, as_of: dt.date) -> list[Fi
             client = uow.repo("clients").get(str(extra["client_id"]))
             if client and all(c["client_id"] != client["client_id"] for c in tables["clients"]):
                 tables["clients"].append(client)
+    return tables
+
+
+def _run_check(
+    site: Site, tables: dict[str, list[Row]], entry: Entry, as_of: dt.date
+) -> list[Finding]:
+    first = entry.rows[0]
     with site.checking() as checker:
         result = checker.check(Dataset(tables), str(first["encounter_id"]), as_of=as_of)
     new = {str(r["encounter_id"]) for r in entry.rows}
@@ -198,11 +211,13 @@ def register(app: FastAPI, site: Site) -> None:
         with site.signed_in(request) as (uow, who):
             Records(uow, who).check_own("create", "encounter")
             entry = _read(form, site, who, today())
-            if entry.problems:
-                return site.render(request, "findings.html", problems=entry.problems, findings=[])
-            found = _check(site, uow, entry, today())
-            uow.discard()  # a check changes nothing
-            return site.render(request, "findings.html", problems={}, findings=found)
+            # The slice is read, and its reads logged, in a short transaction; the rules then
+            # run outside it, so no other request waits on the store while they do.
+            tables = None if entry.problems else _slice(uow, entry)
+        if tables is None:
+            return site.render(request, "findings.html", problems=entry.problems, findings=[])
+        found = _run_check(site, tables, entry, today())
+        return site.render(request, "findings.html", problems={}, findings=found)
 
     @app.post("/encounters")
     async def save(request: Request) -> Response:
