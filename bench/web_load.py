@@ -140,12 +140,14 @@ def main() -> None:
         )
         base = f"http://localhost:{port}"
         try:
-            for _ in range(600):
+            # as a load balancer would, send users only once the rules are prepared
+            for _ in range(1200):
                 try:
-                    httpx.get(f"{base}/sign-in", timeout=1)
-                    break
+                    if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                        break
                 except httpx.TransportError:
-                    time.sleep(0.1)
+                    pass
+                time.sleep(0.1)
             timings: dict[str, list[float]] = {
                 "sign-in page": [],
                 "encounter page": [],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from tests.security.conftest import PASSWORD, HandClock
@@ -81,3 +83,22 @@ def test_a_clients_page_shows_plans_authorizations_and_the_lifetime_cap(
     sst = client.get("/clients/C-SST").text
     assert "lifetime half-days" in sst and "<progress" in sst
     assert "1 of 26 lifetime half-days" in sst
+
+
+def test_ready_says_when_the_rules_are_prepared(
+    web_store: tuple[str, dict[str, str]], monkeypatch: Any
+) -> None:
+    from caseledger.security.passwords import fast_hasher
+    from caseledger.web.app import WebSettings, create_app
+    from caseledger.web.site import Site
+
+    url, _ = web_store
+    cold = create_app(url, settings=WebSettings(hasher=fast_hasher(), warm_checker=False))
+    with TestClient(cold, base_url="https://testserver") as c:
+        assert c.get("/ready").status_code == 200  # nothing to prepare ahead
+    monkeypatch.setattr(Site, "warm_up", lambda self: None)  # preparing never finishes
+    warming = create_app(url, settings=WebSettings(hasher=fast_hasher()))
+    with TestClient(warming, base_url="https://testserver") as c:
+        assert c.get("/ready").status_code == 503
+        warming.state.site.ready.set()
+        assert c.get("/ready").status_code == 200

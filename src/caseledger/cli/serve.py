@@ -14,10 +14,11 @@ def serve_command(
     host: str = typer.Option("localhost", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(
-        0,
+        1,
         "--workers",
         min=0,
-        help="Worker processes (each with its own prepared rule checks); 0: one per CPU core.",
+        help="Worker processes, each with its own prepared rule checks (0: one per CPU core). "
+        "On a SQLite store one is best: the processes would take turns at its write lock.",
     ),
 ) -> None:
     """Serve the web application on the store. Cookies are sent over HTTPS only (browsers make

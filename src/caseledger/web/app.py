@@ -58,6 +58,16 @@ def create_app(
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    @app.get("/ready", include_in_schema=False)
+    def ready() -> Response:
+        """For a load balancer or a deploy script: 200 once the rules are prepared, else 503."""
+        done = site.ready.is_set() or not site.settings.warm_checker
+        return Response(
+            "ready\n" if done else "warming up\n",
+            status_code=200 if done else 503,
+            media_type="text/plain",
+        )
+
     @app.exception_handler(SignInRequired)
     async def to_sign_in(request: Request, _: SignInRequired) -> Response:
         # The cookie stays: a sign-in waiting for its code goes on after a stray page.

@@ -63,6 +63,8 @@ class Site:
     )
     _checker: EncounterChecker | None = field(default=None, init=False)
     _checker_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    #: set once today's rules are prepared (``/ready`` answers 200 from then on)
+    ready: threading.Event = field(default_factory=threading.Event, init=False)
 
     @property
     def checker(self) -> EncounterChecker:
@@ -89,6 +91,7 @@ class Site:
                 # One program at a time: a check that comes meanwhile waits for one, not all.
                 with self.checking() as checker:
                     checker.prepare_program(day, program)
+            self.ready.set()
 
         threading.Thread(target=prepare, name="caseledger-warm-up", daemon=True).start()
 
