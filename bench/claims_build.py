@@ -43,7 +43,8 @@ staff = [dict(staff_id=f"S{{s:03d}}", first_name="Staff", last_name=f"Member{{s}
 diagnoses = [dict(client_id=f"C{{c:05d}}", icd10="F20.9", rank=1, start_date=None, end_date=None)
              for c in range(CLIENTS)]
 agency = [dict(agency_id="A1", name="Bench Agency", npi="1234567893", tax_id="12-3456789",
-               address_line="1 Main St", city="Columbia", state="MO", zip="65201")]
+               address_line="1 Main St", city="Columbia", state="MO", zip="65201",
+               phone="573-555-0199")]
 dataset = Dataset({{"clients": clients, "staff": staff, "diagnoses": diagnoses, "agency": agency}})
 """
 

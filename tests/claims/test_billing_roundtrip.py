@@ -42,7 +42,7 @@ from caseledger.policy import Policy, load_policy
 from caseledger.store import Store
 from caseledger.store.importer import import_dataset
 from caseledger.store.suppressions import suppress
-from caseledger.store.tables import claims, remittance_lines, remittances
+from caseledger.store.tables import claim_lines, claims, remittance_lines, remittances
 
 # The tests share one store and build on each other's claims and payments: one worker, in order.
 pytestmark = pytest.mark.xdist_group("claims-store")
@@ -487,3 +487,20 @@ def test_a_damaged_835_posts_all_or_nothing(agency: Agency, data: st.DataObject)
         assert after == before
     else:
         assert after == before + result.claims + result.lines
+
+
+def test_a_claim_file_needs_the_agency_phone(tmp_path: Path) -> None:
+    from caseledger.facts.dataset import write_dataset
+    from tests.rules.scenario import Scenario
+
+    s = Scenario()
+    s.encounter("cpr", dt.date(2025, 1, 8))
+    s.row("agency", agency_id="A1")["phone"] = None
+    write_dataset(s.dataset(), tmp_path / "data")
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        assert import_dataset(store, tmp_path / "data", actor="test").committed
+        with pytest.raises(ClaimsError, match="phone"):
+            build(store, load_policy(), load_profile(), as_of=dt.date(2025, 2, 1), actor="test")
+        with store.unit_of_work() as uow:
+            files = uow.connection.execute(sa.select(sa.func.count()).select_from(claim_lines))
+            assert files.scalar_one() == 0  # nothing recorded

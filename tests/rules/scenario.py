@@ -105,6 +105,7 @@ def _clean() -> dict[str, list[dict[str, Any]]]:
                 "state": "MO",
                 "zip": "65201",
                 "has_sst_curriculum": True,
+                "phone": "573-555-0142",
             }
         ],
         "agency_certifications": [

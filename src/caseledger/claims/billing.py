@@ -186,8 +186,16 @@ def _write(
 ) -> None:
     """Writes ``out.claims`` as interchange ``control`` and records it."""
     profile = out.profile
-    out.control_number = control
     agency = dataset.rows("agency")
+    phone = "".join(
+        ch for ch in str((agency[0].get("phone") if agency else None) or "") if ch.isdigit()
+    )
+    if len(phone) < 10:
+        raise ClaimsError(
+            "the agency has no phone number with area code on record, and the claim file must "
+            "name a contact number: add it to agency.csv (column phone) and import again"
+        )
+    out.control_number = control
     submitter = str((agency[0].get("npi") if agency else None) or "CASELEDGER")
     body = transaction(
         out.claims,
@@ -196,7 +204,7 @@ def _write(
         reference=f"{control:09d}",
         created=created,
         submitter_id=submitter,
-        contact={},
+        contact={"phone": phone},
     )
     out.text = x12.interchange(
         [x12.TransactionSet("837", VERSION_837P, body)],

@@ -241,7 +241,7 @@ def transaction(
             "IC",
             _text(contact.get("name") or agency.get("name")),
             "TE",
-            _digits(contact.get("phone")) or "0000000000",
+            _digits(contact.get("phone") or agency.get("phone")),
         ],
         ["NM1", "40", "2", _text(profile.receiver.name), "", "", "", "", "46", profile.receiver.id],
         ["HL", "1", "", "20", "1"],

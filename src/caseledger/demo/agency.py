@@ -27,6 +27,8 @@ def build_agency(identities: Identities) -> Agency:
         zip=zip_code,
         # seed 000, provider requirements: a curriculum for typical TBI socialization problems
         has_sst_curriculum=True,
+        # a number reserved for fiction (555-0100 to 555-0199): the demo calls nobody
+        phone="573-555-0100",
     )
 
 

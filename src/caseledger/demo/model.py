@@ -27,6 +27,7 @@ class Agency:
     state: str
     zip: str
     has_sst_curriculum: bool
+    phone: str
 
 
 @dataclass(slots=True)

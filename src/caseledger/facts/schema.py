@@ -158,6 +158,8 @@ TABLES: tuple[Table, ...] = (
             C("state", K.STR),
             C("zip", K.STR),
             C("has_sst_curriculum", K.BOOL),
+            # the number claims give as the submitter's contact (837P loop 1000A, PER)
+            C("phone", K.STR),
         ),
         key=("agency_id",),
         description="The agency (provider organization).",
