@@ -119,16 +119,20 @@ def _build(contract: schema.Table) -> sa.Table:
 
 TABLES: dict[str, sa.Table] = {t.name: _build(t) for t in schema.load_order()}
 
+#: the type of an auto-numbered id: 64-bit on PostgreSQL; SQLite auto-increments only a column
+#: declared INTEGER
+SERIAL = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _serial() -> sa.Column[int]:
+    """An auto-numbered ``id`` primary key."""
+    return sa.Column("id", SERIAL, primary_key=True, autoincrement=True)
+
+
 access_log = sa.Table(
     "access_log",
     metadata,
-    # 64-bit on PostgreSQL; SQLite auto-increments only a column declared INTEGER.
-    sa.Column(
-        "id",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _serial(),
     sa.Column("at", sa.DateTime(), nullable=False, comment="UTC"),
     sa.Column("actor", sa.String(), nullable=False),
     sa.Column("action", sa.String(), nullable=False),
@@ -167,12 +171,7 @@ def table(name: str) -> sa.Table:
 suppressions = sa.Table(
     "suppressions",
     metadata,
-    sa.Column(
-        "id",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _serial(),
     sa.Column("rule", sa.String(), nullable=False),
     sa.Column("subject_type", sa.String(), nullable=False),
     sa.Column("subject_id", sa.String(), nullable=False),
@@ -258,12 +257,7 @@ sessions = sa.Table(
 note_amendments = sa.Table(
     "note_amendments",
     metadata,
-    sa.Column(
-        "id",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _serial(),
     # No foreign key: a purge removes an encounter and its amendments together, in that order.
     sa.Column("encounter_id", sa.String(), nullable=False),
     sa.Column("text", sa.Text(), nullable=False),
@@ -277,12 +271,7 @@ note_amendments = sa.Table(
 legal_holds = sa.Table(
     "legal_holds",
     metadata,
-    sa.Column(
-        "id",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _serial(),
     sa.Column("client_id", sa.String(), nullable=False),
     sa.Column("reason", sa.Text(), nullable=False),
     sa.Column("placed_by", sa.String(), nullable=False),
@@ -293,15 +282,6 @@ legal_holds = sa.Table(
     sa.Index("ix_legal_holds_client_id", "client_id"),
     comment="Clients whose records may not be purged, whatever their age (litigation, audits).",
 )
-
-
-def _serial() -> sa.Column[int]:
-    return sa.Column(
-        "id",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    )
 
 
 claim_files = sa.Table(
@@ -329,7 +309,7 @@ claims = sa.Table(
     ),
     sa.Column(
         "file_id",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        SERIAL,
         sa.ForeignKey("claim_files.id"),
         nullable=False,
     ),
@@ -384,7 +364,7 @@ remittance_lines = sa.Table(
     _serial(),
     sa.Column(
         "remittance_id",
-        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        SERIAL,
         sa.ForeignKey("remittances.id"),
         nullable=False,
     ),
