@@ -22,7 +22,7 @@ from caseledger.audit.suppressions import apply_suppressions
 from caseledger.claims import x12
 from caseledger.claims.lines import Billing, HeldLine, sort_lines
 from caseledger.claims.profile import PayerProfile
-from caseledger.claims.x837 import Claim, group_claims, transaction
+from caseledger.claims.x837 import VERSION_837P, Claim, group_claims, transaction
 from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.dataset import Dataset
 from caseledger.facts.schema import TABLES
@@ -33,9 +33,6 @@ from caseledger.store.slices import agency_dataset
 from caseledger.store.suppressions import active
 from caseledger.store.tables import claim_files, claim_lines, claims
 from caseledger.store.unit_of_work import UnitOfWork
-
-#: the X12 version of a professional claim
-VERSION_837P = "005010X222A1"
 
 
 @dataclass

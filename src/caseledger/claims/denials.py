@@ -21,8 +21,8 @@ from typing import Any
 
 from caseledger.policy import Policy
 
-#: adjustments that are not denials: the fee-schedule write-down
-NOT_DENIALS = frozenset({"45"})
+#: the fee-schedule write-down (charge above the allowed amount): an adjustment, not a denial
+CONTRACTUAL = "45"
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def trace(
     for row in posted:
         for adj in row.get("adjustments") or ():
             carc = str(adj["reason"])
-            if carc in NOT_DENIALS or adj["group"] == "PR":
+            if carc == CONTRACTUAL or adj["group"] == "PR":
                 continue
             naming = tuple(sorted(by_carc.get(carc, ())))
             hit = tuple(r for r in naming if r in found.get(str(row.get("encounter_id")), ()))

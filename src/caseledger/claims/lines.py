@@ -42,9 +42,6 @@ class Reason:
     citation: str | None = None
     carc: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "message": self.message, "citation": self.citation}
-
 
 @dataclass(frozen=True)
 class BillingLine:
@@ -89,14 +86,6 @@ class Billing:
     def clean_for(self, funding: Iterable[str]) -> list[BillingLine]:
         wanted = set(funding)
         return [line for line in self.clean if line.funding in wanted]
-
-    @property
-    def clean_total(self) -> Decimal:
-        return sum((line.charge for line in self.clean), Decimal(0))
-
-    @property
-    def held_total(self) -> Decimal:
-        return sum((h.line.charge for h in self.held), Decimal(0))
 
 
 def _dec(value: Any) -> Decimal | None:

@@ -80,12 +80,3 @@ def load_profile(name_or_path: str | Path = DEFAULT) -> PayerProfile:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ProfileError(f"{path.name}: {where}: {first['msg']}") from exc
-
-
-def profile_for(funding: str | None) -> PayerProfile | None:
-    """The shipped profile that receives lines of ``funding`` (None for invoice-billed lines)."""
-    for name in shipped():
-        profile = load_profile(name)
-        if funding in profile.funding:
-            return profile
-    return None

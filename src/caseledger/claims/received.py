@@ -13,8 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from caseledger.claims.x12 import X12Error, read_x12
 
-VERSION_837P = "005010X222A1"
-
 
 @dataclass
 class ReceivedLine:

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from caseledger.claims.denials import CONTRACTUAL
 from caseledger.store.tables import claim_lines, remittance_lines, remittances
 
 
@@ -28,13 +29,13 @@ def summary(conn: sa.Connection) -> dict[str, Any]:
     for adjustments, line_paid in rows:
         for a in adjustments:
             amount = Decimal(str(a["amount"]))
-            if a["reason"] == "45":
+            if a["reason"] == CONTRACTUAL:
                 contractual += amount
             elif a["group"] == "PR":
                 other += amount
             else:
                 denied += amount
-        if Decimal(str(line_paid)) == 0 and any(a["reason"] != "45" for a in adjustments):
+        if Decimal(str(line_paid)) == 0 and any(a["reason"] != CONTRACTUAL for a in adjustments):
             denied_lines += 1
     sent = conn.execute(sa.select(sa.func.count()).select_from(claim_lines)).scalar_one()
     matched = conn.execute(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from caseledger.audit.findings import Finding
+from caseledger.claims.denials import CONTRACTUAL
 from caseledger.claims.lines import CENT, reasons_by_line
 from caseledger.claims.profile import PayerProfile
 from caseledger.claims.received import ReceivedClaim, ReceivedFile, ReceivedLine, read_837
@@ -36,7 +37,6 @@ from caseledger.policy import Policy
 
 #: what the simulated payer answers when the filing limit has passed
 TIMELY_FILING = "29"
-CONTRACTUAL = "45"
 #: remark codes sent with reason codes that require one
 REMARKS = {"16": "MA130", "96": "N130", "151": "N362"}
 

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from caseledger.claims.lines import BillingLine
@@ -34,7 +34,8 @@ from caseledger.facts.dataset import Dataset, Row
 
 Segment = list[str | list[str]]
 
-FREQUENCIES = {"original": "1", "replacement": "7", "void": "8"}
+#: the implementation guide of a professional claim (GS08 and ST03)
+VERSION_837P = "005010X222A1"
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,6 @@ class Claim:
     @property
     def total(self) -> Decimal:
         return sum((line.charge for line in self.lines), Decimal(0))
-
-
-@dataclass
-class ClaimFile:
-    """The claims of one interchange and what the file says, ready to write."""
-
-    profile: PayerProfile
-    claims: list[Claim]
-    control_number: int
-    created: dt.datetime
-    segments: list[Segment] = field(default_factory=list)
 
 
 def group_claims(
