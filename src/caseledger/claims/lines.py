@@ -24,6 +24,7 @@ from typing import Any
 
 from caseledger.audit.findings import Finding
 from caseledger.facts.dataset import Dataset, Row
+from caseledger.facts.periods import in_force
 from caseledger.policy import Policy
 
 CENT = Decimal("0.01")
@@ -102,15 +103,9 @@ def _mods(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _within(day: dt.date, start: Any, end: Any) -> bool:
-    return (not isinstance(start, dt.date) or start <= day) and (
-        not isinstance(end, dt.date) or day <= end
-    )
-
-
 def _enrolled_funding(enrollments: Sequence[Row], program: str | None, day: dt.date) -> str | None:
     for e in enrollments:
-        if e.get("program") == program and _within(day, e.get("start_date"), e.get("end_date")):
+        if e.get("program") == program and in_force(day, e):
             funding = e.get("funding")
             return str(funding) if funding else None
     return None
@@ -167,7 +162,7 @@ class _Blockers:
                 plan is not None
                 and plan.get("client_id") == e["client_id"]
                 and plan.get("program") == program
-                and _within(day, plan.get("start_date"), plan.get("end_date"))
+                and in_force(day, plan)
             ):
                 found += fs
         return [_reason(f) for f in found]
@@ -224,10 +219,7 @@ def sort_lines(
         if funding in ("mo_healthnet", "dmh_pos"):
             if not client.get("medicaid_id"):
                 reasons.append(Reason("The client has no Medicaid id; the claim needs one."))
-            if not any(
-                _within(day, d.get("start_date"), d.get("end_date"))
-                for d in diagnoses[str(e["client_id"])]
-            ):
+            if not any(in_force(day, d) for d in diagnoses[str(e["client_id"])]):
                 reasons.append(
                     Reason("The client has no diagnosis in force on the date of service.")
                 )

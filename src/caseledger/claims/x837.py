@@ -31,6 +31,7 @@ from decimal import Decimal
 from caseledger.claims.lines import BillingLine
 from caseledger.claims.profile import PayerProfile
 from caseledger.facts.dataset import Dataset, Row
+from caseledger.facts.periods import in_force
 
 Segment = list[str | list[str]]
 
@@ -102,13 +103,6 @@ def _d8(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def _within(day: dt.date, row: Row) -> bool:
-    start, end = row.get("start_date"), row.get("end_date")
-    return (not isinstance(start, dt.date) or start <= day) and (
-        not isinstance(end, dt.date) or day <= end
-    )
-
-
 class _Lookup:
     def __init__(self, dataset: Dataset) -> None:
         self.clients = {str(c["client_id"]): c for c in dataset.rows("clients")}
@@ -130,7 +124,7 @@ class _Lookup:
             found = [
                 _digits_letters(d["icd10"])
                 for d in self.diagnoses.get(client_id, ())
-                if _within(day, d)
+                if in_force(day, d)
             ]
             self._codes[key] = found
         return found

@@ -36,6 +36,7 @@ from caseledger.audit.suppressions import apply_suppressions
 from caseledger.facts import csvio
 from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.dataset import Dataset, Row, canonical
+from caseledger.facts.periods import in_force, overlaps
 from caseledger.facts.schema import table as contract
 from caseledger.policy import Policy
 from caseledger.store.amendments import Amendment
@@ -142,10 +143,7 @@ class Verdict:
 
 def credential_in_force(row: Mapping[str, Any], day: dt.date) -> bool:
     """A credential counts from its start date to its end date; an empty date is open."""
-    start, end = row.get("start_date"), row.get("end_date")
-    after_start = not isinstance(start, dt.date) or start <= day
-    before_end = not isinstance(end, dt.date) or day <= end
-    return after_start and before_end
+    return in_force(day, row)
 
 
 def training_completed(row: Mapping[str, Any], day: dt.date) -> bool:
@@ -309,7 +307,7 @@ def _files(
     plans = [
         p
         for p in dataset.rows("plans")
-        if p["client_id"] == scope.client_id and _overlaps(p, scope)
+        if p["client_id"] == scope.client_id and overlaps(p, scope.start, scope.end)
     ]
     plan_ids = {p["plan_id"] for p in plans}
     goals = [g for g in dataset.rows("plan_goals") if g["plan_id"] in plan_ids]
@@ -318,7 +316,7 @@ def _files(
         a
         for a in dataset.rows("authorizations")
         if a["client_id"] == scope.client_id
-        and (_overlaps(a, scope) or a["authorization_id"] in named)
+        and (overlaps(a, scope.start, scope.end) or a["authorization_id"] in named)
     ]
     pairs = _staff_days(dataset, encounters)
     staff_ids = {sid for sid, _ in pairs}
@@ -337,14 +335,6 @@ def _files(
     for name, encounter in zip(_note_names(encounters), encounters, strict=True):
         files[name] = _note(encounter, history.get(str(encounter["encounter_id"]), []))
     return sorted(files.items())
-
-
-def _overlaps(row: Row, scope: Scope) -> bool:
-    """A dated span (open at an empty end) that shares a day with the period."""
-    start, end = row.get("start_date"), row.get("end_date")
-    return (not isinstance(start, dt.date) or start <= scope.end) and (
-        not isinstance(end, dt.date) or end >= scope.start
-    )
 
 
 def _csv(name: str, rows: list[Row]) -> bytes:

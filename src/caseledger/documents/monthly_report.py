@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from caseledger.documents.pdf import Document, Section, render
 from caseledger.facts.dataset import Dataset, Row
+from caseledger.facts.periods import overlaps
 from caseledger.policy import Policy
 from caseledger.policy.defs import DocumentDef
 from caseledger.store.unit_of_work import UnitOfWork
@@ -99,16 +100,9 @@ def _plan(dataset: Dataset, client_id: str, first: dt.date, last: dt.date) -> Ro
         if p.get("client_id") == client_id
         and p.get("program") == PACK
         and p.get("kind") == "intervention"
-        and _overlaps(p.get("start_date"), p.get("end_date"), first, last)
+        and overlaps(p, first, last)
     ]
     return max(found, key=lambda p: str(p.get("start_date") or ""), default=None)
-
-
-def _overlaps(start: object, end: object, first: dt.date, last: dt.date) -> bool:
-    """Whether a period (open where a date is missing) overlaps ``first``..``last``."""
-    return (not isinstance(start, dt.date) or start <= last) and (
-        not isinstance(end, dt.date) or end >= first
-    )
 
 
 def _str(value: object) -> str | None:
