@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from caseledger.claims.lines import BillingLine
+from caseledger.documents.pdf import latin
 from caseledger.facts.dataset import Dataset
 
 COLUMNS = (
@@ -106,7 +107,7 @@ def to_pdf(inv: Invoice) -> bytes:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(
-        0, 8, _latin(f"{inv.agency}: SST invoice {inv.number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        0, 8, latin(f"{inv.agency}: SST invoice {inv.number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
     pdf.set_font("Helvetica", "", 10)
     start, end = inv.period
@@ -114,7 +115,7 @@ def to_pdf(inv: Invoice) -> bytes:
     pdf.cell(
         0,
         6,
-        _latin(f"Billed to DHSS. Period: {period}. Prepared {inv.created}."),
+        latin(f"Billed to DHSS. Period: {period}. Prepared {inv.created}."),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
@@ -137,7 +138,7 @@ def to_pdf(inv: Invoice) -> bytes:
             row["authorization"],
         )
         for w, v in zip(widths, values, strict=True):
-            pdf.cell(w, 5, _latin(v)[:30])
+            pdf.cell(w, 5, latin(v)[:30])
         pdf.ln()
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
@@ -158,8 +159,3 @@ def to_pdf(inv: Invoice) -> bytes:
         new_y=YPos.NEXT,
     )
     return bytes(pdf.output())
-
-
-def _latin(text: str) -> str:
-    """The core PDF fonts cover Latin-1 only; anything else becomes '?'."""
-    return text.encode("latin-1", "replace").decode("latin-1")
