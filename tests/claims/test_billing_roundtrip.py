@@ -504,3 +504,25 @@ def test_a_claim_file_needs_the_agency_phone(tmp_path: Path) -> None:
         with store.unit_of_work() as uow:
             files = uow.connection.execute(sa.select(sa.func.count()).select_from(claim_lines))
             assert files.scalar_one() == 0  # nothing recorded
+
+
+def test_remit_report_on_the_command_line(agency: Agency, answered: Answered) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from caseledger.cli import app
+
+    assert not answered.posted.duplicate
+    url = str(agency.store.engine.url)
+    done = CliRunner().invoke(
+        app,
+        ["--db", url, "remit", "report", "--as-of", agency.as_of.isoformat(), "--format", "json"],
+    )
+    assert done.exit_code == 0, done.output
+    body = json.loads(done.output)
+    assert body["totals"]["lines_answered"] >= agency.first.lines
+    predicted = [d for d in body["denials"] if d["encounter_id"] == agency.suppressed]
+    assert [(d["carc"], d["verdict"], d["rules"]) for d in predicted] == [
+        ("18", "predicted", ["GEN-DUPLICATE"])
+    ]

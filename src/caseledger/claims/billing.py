@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from caseledger.audit.engine import AuditResult, run_audit
 from caseledger.audit.suppressions import apply_suppressions
 from caseledger.claims import x12
-from caseledger.claims.lines import Billing, HeldLine, sort_lines
+from caseledger.claims.denials import DenialTrace, trace
+from caseledger.claims.lines import Billing, HeldLine, reasons_by_line, sort_lines
+from caseledger.claims.posting import posted_lines
 from caseledger.claims.profile import PayerProfile
 from caseledger.claims.x837 import VERSION_837P, Claim, group_claims, transaction
 from caseledger.facts.columnar import facts_from_dataset
@@ -363,3 +365,17 @@ def _record(uow: UnitOfWork, out: BuildResult, text: str, created: dt.datetime) 
         )
         for c in out.claims
     )
+
+
+def traced_denials(
+    uow: UnitOfWork, policy: Policy, *, as_of: dt.date, agency_id: str | None = None
+) -> list[DenialTrace]:
+    """Every denial posted so far, traced through the rules whose errors stand against each
+    line in an audit of the agency's records as of ``as_of`` (see ``claims.denials``)."""
+    dataset = read_dataset(uow, agency_id)
+    findings = run_audit(facts_from_dataset(dataset), policy, as_of=as_of).findings
+    standing = {
+        eid: [r.rule for r in reasons if r.rule]
+        for eid, reasons in reasons_by_line(dataset, findings, policy).items()
+    }
+    return trace(posted_lines(uow.connection), standing, policy)

@@ -432,13 +432,8 @@ def remit_report(
     caught it (or reported as a missing rule)."""
     import json
 
-    from caseledger.audit.engine import run_audit
-    from caseledger.claims.billing import ClaimsError, read_dataset
-    from caseledger.claims.denials import trace
-    from caseledger.claims.lines import reasons_by_line
-    from caseledger.claims.posting import posted_lines
+    from caseledger.claims.billing import ClaimsError, traced_denials
     from caseledger.claims.reconcile import summary
-    from caseledger.facts.columnar import facts_from_dataset
     from caseledger.policy import load_policy
     from caseledger.store import Store
 
@@ -446,16 +441,9 @@ def remit_report(
     policy = load_policy()
     day = parse_date(as_of, "--as-of") or dt.date.today()
     with store_errors(url), Store.open(url) as store, store.unit_of_work() as uow:
-        rows = posted_lines(uow.connection)
         totals = summary(uow.connection)
         with refusals_of(ClaimsError):
-            dataset = read_dataset(uow, agency)
-    findings = run_audit(facts_from_dataset(dataset), policy, as_of=day).findings
-    standing = {
-        k: [r.rule for r in v if r.rule]
-        for k, v in reasons_by_line(dataset, findings, policy).items()
-    }
-    traces = trace(rows, standing, policy)
+            traces = traced_denials(uow, policy, as_of=day, agency_id=agency)
     if fmt == "json":
         console.print_json(json.dumps({"totals": totals, "denials": [t.to_dict() for t in traces]}))
         return

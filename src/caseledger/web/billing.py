@@ -13,10 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from caseledger.claims.billing import build_in, sorted_lines
-from caseledger.claims.denials import trace
-from caseledger.claims.lines import reasons_by_line
-from caseledger.claims.posting import post_in, posted_lines
+from caseledger.claims.billing import build_in, sorted_lines, traced_denials
+from caseledger.claims.posting import post_in
 from caseledger.claims.profile import load_profile, shipped
 from caseledger.claims.reconcile import summary
 from caseledger.claims.x12 import X12Error
@@ -136,15 +134,7 @@ def register(app: FastAPI, site: Site) -> None:
         with site.signed_in(request) as (uow, who):
             Records(uow, who).check_own("read", "claim")
             totals = summary(uow.connection)
-            rows = posted_lines(uow.connection)
-            dataset, result, _ = sorted_lines(
-                uow, site.policy, as_of=today(), start=None, end=None, agency_id=who.agency_id
-            )
-            standing = {
-                k: [r.rule for r in v if r.rule]
-                for k, v in reasons_by_line(dataset, result.findings, site.policy).items()
-            }
-        traces = trace(rows, standing, site.policy)
+            traces = traced_denials(uow, site.policy, as_of=today(), agency_id=who.agency_id)
         return site.render(
             request,
             "remittances.html",
