@@ -70,3 +70,31 @@ def test_compliance_downloads_an_evidence_package(
     assert "manifest.json" in names and "encounters.csv" in names
     bad = client.post("/clients/C-CPR/evidence", data={"from": "", "to": "", "csrf": token})
     assert bad.status_code == 422
+
+
+def test_a_refused_report_still_logs_the_records_it_read(
+    client: TestClient, web_store: tuple[str, dict[str, str]], clock: HandClock
+) -> None:
+    import sqlalchemy as sa
+
+    from caseledger.store import Store
+    from caseledger.store.tables import access_log, table
+
+    def logged_reads() -> int:
+        with Store.open(web_store[0]) as store, store.unit_of_work() as uow:
+            query = sa.select(sa.func.count()).where(
+                access_log.c.action == "read", access_log.c.client_id == "C-SST"
+            )
+            return int(uow.connection.execute(query).scalar_one())
+
+    def reports() -> int:
+        with Store.open(web_store[0]) as store, store.unit_of_work() as uow:
+            query = sa.select(sa.func.count()).select_from(table("progress_reports"))
+            return int(uow.connection.execute(query).scalar_one())
+
+    token = signed_in_as(client, web_store, clock, "sue")
+    before, saved = logged_reads(), reports()
+    refused = client.post("/clients/C-SST/monthly-report", data={"month": "2025-01", "csrf": token})
+    assert refused.status_code == 422 and "fill in before sending" in refused.text
+    assert reports() == saved  # nothing was saved
+    assert logged_reads() > before  # but the client's records were read, and that is on record

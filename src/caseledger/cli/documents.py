@@ -68,13 +68,7 @@ def report_send(
 ) -> None:
     """Record the completed report as sent (SST-MONTHLY-REPORT sees it) and write its PDF.
     Every element must be filled in."""
-    from caseledger.documents.monthly_report import (
-        ReportError,
-        client_records,
-        draft,
-        pdf,
-        send,
-    )
+    from caseledger.documents.monthly_report import ReportError, complete_and_send
     from caseledger.policy import load_policy
     from caseledger.store import Store
 
@@ -91,19 +85,9 @@ def report_send(
         Store.open(url) as store,
         store.unit_of_work() as uow,
     ):
-        records = client_records(uow, client)
-        report = draft(records, policy, client, month)
-        for key in report.fields:
-            if isinstance(body.get(key), str):
-                report.fields[key] = body[key]
-        send(uow, report, policy, sent_on=day, sent_to=sent_to)
-        data = pdf(report, records, policy)
-        uow.access.record(
-            "print",
-            client_id=client,
-            record_type="progress_reports",
-            record_id=report.report_id,
-            detail="monthly report PDF",
+        filled = {k: v for k, v in body.items() if isinstance(v, str)}
+        report, data = complete_and_send(
+            uow, policy, client, month, filled, sent_on=day, sent_to=sent_to
         )
     write_atomically(pdf_out, data)
     console.print(
@@ -119,8 +103,8 @@ def plan_pdf_command(
     out: Path = typer.Option(..., "--out", help="The PDF file to write."),
 ) -> None:
     """Write a plan as PDF with its required elements, goals and signature blocks."""
-    from caseledger.documents.monthly_report import ReportError, client_records
-    from caseledger.documents.plans import PlanNotFound, plan_pdf
+    from caseledger.documents.monthly_report import ReportError
+    from caseledger.documents.plans import PlanNotFound, print_plan
     from caseledger.policy import load_policy
     from caseledger.store import Store
 
@@ -135,15 +119,8 @@ def plan_pdf_command(
         if plan is None:
             raise fail(f"no plan {escape(plan_id)}")
         try:
-            data = plan_pdf(client_records(uow, str(plan["client_id"])), load_policy(), plan_id)
+            data = print_plan(uow, load_policy(), plan_id, str(plan["client_id"]))
         except PlanNotFound as error:
             raise fail(escape(str(error))) from None
-        uow.access.record(
-            "print",
-            client_id=str(plan["client_id"]),
-            record_type="plans",
-            record_id=plan_id,
-            detail="plan PDF",
-        )
     write_atomically(out, data)
     console.print(f"Plan {escape(plan_id)} written to {escape(str(out))}.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from caseledger.documents.pdf import Document, Section, render
@@ -233,3 +234,32 @@ def client_records(uow: UnitOfWork, client_id: str) -> Dataset:
             "agency": [agency] if agency else [],
         }
     )
+
+
+def complete_and_send(
+    uow: UnitOfWork,
+    policy: Policy,
+    client_id: str,
+    month: str,
+    fields: Mapping[str, str],
+    *,
+    sent_on: dt.date,
+    sent_to: str | None = None,
+) -> tuple[MonthlyReport, bytes]:
+    """Drafts the report, fills in ``fields`` (by column; others keep the draft's text), sends
+    it and prints it: the report and its PDF. Printing is access-logged with the sending."""
+    records = client_records(uow, client_id)
+    report = draft(records, policy, client_id, month)
+    for key in report.fields:
+        if key in fields:
+            report.fields[key] = fields[key]
+    send(uow, report, policy, sent_on=sent_on, sent_to=sent_to)
+    data = pdf(report, records, policy)
+    uow.access.record(
+        "print",
+        client_id=client_id,
+        record_type="progress_reports",
+        record_id=report.report_id,
+        detail="monthly report PDF",
+    )
+    return report, data

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from caseledger.documents.monthly_report import client_records
 from caseledger.documents.pdf import Document, Section, render
 from caseledger.facts.dataset import Dataset, Row
 from caseledger.policy import Policy
+from caseledger.store.unit_of_work import UnitOfWork
 
 #: the pack documents whose elements an SST intervention plan carries
 SST_DOCUMENTS = ("intervention_plan", "initial_plan_schedule")
@@ -72,3 +74,12 @@ def _text(value: object) -> str | None:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return None if value is None else str(value)
+
+
+def print_plan(uow: UnitOfWork, policy: Policy, plan_id: str, client_id: str) -> bytes:
+    """Plan ``plan_id`` of client ``client_id`` as a PDF, the printing access-logged."""
+    data = plan_pdf(client_records(uow, client_id), policy, plan_id)
+    uow.access.record(
+        "print", client_id=client_id, record_type="plans", record_id=plan_id, detail="plan PDF"
+    )
+    return data

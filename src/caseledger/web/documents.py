@@ -13,12 +13,11 @@ from caseledger.documents.evidence import EvidenceError, Scope, build_package
 from caseledger.documents.monthly_report import (
     ReportError,
     client_records,
+    complete_and_send,
     document,
     draft,
-    pdf,
-    send,
 )
-from caseledger.documents.plans import PlanNotFound, plan_pdf
+from caseledger.documents.plans import PlanNotFound, print_plan
 from caseledger.security.records import Records
 from caseledger.web.site import Site
 
@@ -67,21 +66,21 @@ def register(app: FastAPI, site: Site) -> None:
             records.check_client("update", "plan", client_id)
             records.check_client("print", "plan", client_id)
             try:
-                found = client_records(uow, client_id)
-                report = draft(found, site.policy, client_id, month)
-                for key in report.fields:
-                    report.fields[key] = str(form.get(key) or "")
-                send(uow, report, site.policy, sent_on=site.store.clock.now().date())
-                data = pdf(report, found, site.policy)
-                uow.access.record(
-                    "print",
-                    client_id=client_id,
-                    record_type="progress_reports",
-                    record_id=report.report_id,
-                    detail="monthly report PDF",
+                # every element comes from the form: one left blank is blank, not the draft's
+                fields = {
+                    e.column: str(form.get(e.column) or "")
+                    for e in document(site.policy, month).elements
+                }
+                report, data = complete_and_send(
+                    uow,
+                    site.policy,
+                    client_id,
+                    month,
+                    fields,
+                    sent_on=site.store.clock.now().date(),
                 )
             except ReportError as exc:
-                uow.discard()
+                # nothing was saved; the reads stay in the access log
                 labels = [(e.column, e.label) for e in document(site.policy, month).elements]
                 failed = site.render(
                     request,
@@ -107,18 +106,11 @@ def register(app: FastAPI, site: Site) -> None:
             client_id = str(plan["client_id"])
             records.check_client("print", "plan", client_id)
             try:
-                data = plan_pdf(client_records(uow, client_id), site.policy, plan_id)
+                data = print_plan(uow, site.policy, plan_id, client_id)
             except (PlanNotFound, ReportError) as exc:
                 return site.render(
                     request, "error.html", title="Plan", who=who, message=str(exc), status=404
                 )
-            uow.access.record(
-                "print",
-                client_id=client_id,
-                record_type="plans",
-                record_id=plan_id,
-                detail="plan PDF",
-            )
         return _attachment(data, "application/pdf", f"plan-{plan_id}.pdf")
 
     @app.post("/clients/{client_id}/evidence")
@@ -153,7 +145,7 @@ def register(app: FastAPI, site: Site) -> None:
                     as_of=site.store.clock.now().date(),
                 )
             except EvidenceError as exc:
-                uow.discard()
+                # nothing was exported; whatever was read stays in the access log
                 return site.render(
                     request,
                     "error.html",
