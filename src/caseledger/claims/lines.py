@@ -128,7 +128,6 @@ class _Blockers:
     def __init__(self, findings: Iterable[Finding], plans: Mapping[str, Row]) -> None:
         self.by_subject: dict[tuple[str, str], list[Finding]] = defaultdict(list)
         self.suppressed: dict[str, list[str]] = defaultdict(list)
-        self.plans = plans
         for f in findings:
             if f.severity != "error" or f.subject_type in _NO_LINES:
                 continue
@@ -137,6 +136,12 @@ class _Blockers:
                     self.suppressed[f.subject_id].append(f.rule)
                 continue
             self.by_subject[(f.subject_type, f.subject_id)].append(f)
+        # plans with errors, by client: a line looks only at its own client's
+        self.plans_of: dict[str, list[tuple[Row, list[Finding]]]] = defaultdict(list)
+        for (kind, plan_id), fs in self.by_subject.items():
+            plan = plans.get(plan_id) if kind == "plan" else None
+            if plan is not None:
+                self.plans_of[str(plan.get("client_id"))].append((plan, fs))
 
     def reasons(self, e: Row, program: str | None) -> list[Reason]:
         day = _day(e)
@@ -154,16 +159,8 @@ class _Blockers:
                 for f in self.by_subject.get(("staff", str(e["staff_id"])), ())
                 if f.date is None or f.date <= day
             ]
-        for (kind, plan_id), fs in self.by_subject.items():
-            if kind != "plan":
-                continue
-            plan = self.plans.get(plan_id)
-            if (
-                plan is not None
-                and plan.get("client_id") == e["client_id"]
-                and plan.get("program") == program
-                and in_force(day, plan)
-            ):
+        for plan, fs in self.plans_of.get(str(e["client_id"]), ()):
+            if plan.get("program") == program and in_force(day, plan):
                 found += fs
         return [_reason(f) for f in found]
 
