@@ -37,6 +37,7 @@ from caseledger.facts.dataset import Dataset
 from caseledger.facts.engines import DuckDBEngine
 from caseledger.facts.policy_frames import policy_frames
 from caseledger.facts.schema import TABLES
+from caseledger.facts.services import service_of
 from caseledger.policy import Policy, RuleMeta
 from caseledger.rules.context import NoteContext
 from caseledger.rules.registry import RuleDef
@@ -146,14 +147,7 @@ class EncounterChecker:
     def _program(self, encounter: Mapping[str, Any] | None) -> str:
         """The program of the encounter's service on its date ("" when the packs do not know
         the code, and every rule runs)."""
-        if encounter is None or not isinstance(encounter.get("date"), dt.date):
-            return ""
-        modifiers = encounter.get("modifiers")
-        service = self.policy.service(
-            str(encounter.get("service_code") or ""),
-            modifiers if isinstance(modifiers, tuple) else (),
-            encounter["date"],
-        )
+        service = service_of(self.policy, encounter) if encounter is not None else None
         return (service.program or "") if service is not None else ""
 
     def _prepared_for(self, as_of: dt.date, program: str = "") -> _Prepared:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from caseledger.audit.engine import builtin_rules, run_audit
 from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.dataset import Dataset, Row
+from caseledger.facts.services import service_of
 from caseledger.policy import Policy
 
 #: the rules whose findings are deadlines, with what the due list calls them
@@ -61,12 +62,7 @@ def _slim(dataset: Dataset, policy: Policy, rules: Sequence[str]) -> Dataset:
 
 
 def _program(policy: Policy, e: Row) -> str | None:
-    day, mods = e.get("date"), e.get("modifiers")
-    if not isinstance(day, dt.date):
-        return None
-    service = policy.service(
-        str(e.get("service_code") or ""), mods if isinstance(mods, tuple) else (), day
-    )
+    service = service_of(policy, e)
     return service.program if service is not None else None
 
 

@@ -18,6 +18,7 @@ from caseledger.audit.engine import builtin_rules, run_audit
 from caseledger.audit.findings import Finding
 from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.dataset import Dataset
+from caseledger.facts.services import service_of
 from caseledger.policy import Policy
 
 #: the staff rules, in the order the matrix shows them, with a short heading each
@@ -54,12 +55,9 @@ class Matrix:
 def _programs_of(dataset: Dataset, policy: Policy) -> dict[str, set[str]]:
     served: dict[str, set[str]] = defaultdict(set)
     for e in dataset.rows("encounters"):
-        day, mods = e.get("date"), e.get("modifiers")
-        if not e.get("staff_id") or not isinstance(day, dt.date):
+        if not e.get("staff_id"):
             continue
-        service = policy.service(
-            str(e.get("service_code") or ""), mods if isinstance(mods, tuple) else (), day
-        )
+        service = service_of(policy, e)
         if service is not None and service.program:
             served[str(e["staff_id"])].add(service.program)
     return served

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from caseledger.documents.pdf import Document, Section, render
 from caseledger.facts.dataset import Dataset, Row
 from caseledger.facts.periods import overlaps
+from caseledger.facts.services import service_of
 from caseledger.policy import Policy
 from caseledger.policy.defs import DocumentDef
 from caseledger.store.unit_of_work import UnitOfWork
@@ -84,10 +85,7 @@ def _sst_sessions(
             continue
         if not first <= day <= last or e.get("billable") is False:
             continue
-        mods = e.get("modifiers")
-        service = policy.service(
-            str(e.get("service_code") or ""), mods if isinstance(mods, tuple) else (), day
-        )
+        service = service_of(policy, e)
         if service is not None and service.program == PACK and service.unit_minutes:
             out.append(e)
     return sorted(out, key=lambda e: (e["date"], str(e["encounter_id"])))

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caseledger.audit.due import AHEAD_DAYS, due_items
+from caseledger.facts.services import service_of
 from caseledger.security.permissions import allowed
 from caseledger.security.records import Records
 from caseledger.store.repositories import Row
@@ -135,13 +136,9 @@ def _lifetime_cap(site: Site, history: Sequence[Row], today: dt.date) -> dict[st
     no SST half-day)."""
     count = 0
     for e in history:
-        day = e.get("date")
-        if not isinstance(day, dt.date) or not e.get("billable", True):
+        if not e.get("billable", True):
             continue
-        modifiers = e.get("modifiers")
-        service = site.policy.service(
-            str(e.get("service_code") or ""), modifiers if isinstance(modifiers, tuple) else (), day
-        )
+        service = service_of(site.policy, e)
         if service is not None and service.pack == "sst" and service.unit_minutes:
             count += 1
     if not count:
