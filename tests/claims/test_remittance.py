@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
-import json
 import string
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import pyx12.params
-import pyx12.x12n_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +31,7 @@ from caseledger.claims.remittance import (
     write_835,
 )
 from caseledger.claims.x12 import Delimiters, X12Error, tokenize
+from tests.claims.pyx12_check import pyx12_errors
 
 D = Decimal
 WHEN = dt.datetime(2024, 2, 1, 9, 30)
@@ -505,31 +502,6 @@ def test_one_bad_set_among_good_ones_yields_nothing(bad: int, what: str) -> None
 
 
 # --- pyx12 -----------------------------------------------------------------------------------
-
-
-def pyx12_errors(text: str) -> list[str]:
-    """What pyx12 finds wrong with an interchange, validated against its 005010X221A1 map (an
-    empty list when it finds the file valid)."""
-    report = io.StringIO()
-    valid = pyx12.x12n_document.x12n_document(
-        pyx12.params.params(), io.StringIO(text), None, None, None, report
-    )
-    errors: list[str] = []
-
-    def collect(node: Any) -> None:
-        if isinstance(node, dict):
-            for error in node.get("errors", []):
-                where = node.get("seg_id") or node.get("name") or ""
-                errors.append(f"{where} {error['err_cde']}: {error['err_str']}")
-            for value in node.values():
-                if isinstance(value, list):
-                    for item in value:
-                        collect(item)
-
-    collect(json.loads(report.getvalue() or "{}"))
-    if not valid and not errors:
-        errors.append("pyx12 found the file invalid")
-    return errors
 
 
 def test_pyx12_finds_nothing_wrong_with_the_written_835() -> None:
