@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from caseledger.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from caseledger.claims.lines import HeldLine
     from caseledger.claims.profile import PayerProfile
 
 app = typer.Typer(
@@ -56,7 +58,7 @@ def _check_role(url: str, actor: str | None) -> None:
             records.check_own("export", "claim")
 
 
-def _held_table(held: list, limit: int) -> Table:  # type: ignore[type-arg]
+def _held_table(held: Sequence[HeldLine], limit: int) -> Table:
     table = Table(title=f"Held lines ({len(held)})", show_lines=False)
     for column in ("encounter", "date", "code", "charge", "why"):
         table.add_column(column)

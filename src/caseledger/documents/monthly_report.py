@@ -104,6 +104,12 @@ def _plan(dataset: Dataset, client_id: str, first: dt.date, last: dt.date) -> Ro
     return max(found, key=lambda p: str(p.get("start_date") or ""), default=None)
 
 
+def _day(row: Row) -> dt.date:
+    day = row["date"]
+    assert isinstance(day, dt.date)  # _sst_sessions keeps dated rows only
+    return day
+
+
 def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -116,7 +122,7 @@ def draft(dataset: Dataset, policy: Policy, client_id: str, month: str) -> Month
         raise ReportError(f"client {client_id} has no SST session in {month}: no report is due")
     sessions = [
         Session(
-            e["date"],  # type: ignore[arg-type]  # sessions are dated (see _sst_sessions)
+            _day(e),
             str(e["service_code"]),
             _str(e.get("staff_id")),
             _str(e.get("activity")),
