@@ -66,5 +66,8 @@ clean:
 # Re-pin every dependency (with hashes) after changing pyproject.toml.
 lock: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	@# torch's CPU build is a local wheel that pip finds through its own find-links setting; uv
+	@# does not read pip's configuration, so it is handed the same folders.
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark --generate-hashes \
-		--python-version 3.11 -o requirements.lock
+		--python-version 3.11 $(foreach d,$(shell $(BIN)/python -m pip config get global.find-links 2>/dev/null),--find-links $(d)) \
+		-o requirements.lock
