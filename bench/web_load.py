@@ -2,11 +2,16 @@
 
 A demo agency is generated and imported into a SQLite store, one clinician account is made per
 simulated user, and ``caseledger serve`` runs in its own process. Each user signs in (password and
-code), then repeatedly opens the encounter form and sends it to the live check, as typing does.
-The baseline, measured in the same run under the same load, is the sign-in page (no session, no
-records).
+code), then records encounters as a person does: opens the encounter form, fills in the client,
+code, date and times (the form sends a live check), then types the note in three bursts (the form
+sends a live check after each pause in typing). Each encounter a user records has its own date and
+times. Between actions a user pauses for ``--think`` seconds on average (uniformly from half to one
+and a half times it): reading the page, typing. ``--think 0`` sends every request back to back,
+a stress test rather than people. The baseline, measured in the same run under the same load, is
+the sign-in page (no session, no records).
 
-    python bench/web_load.py --users 50 --rounds 5
+    python bench/web_load.py --users 50 --rounds 5            # people (1 s pauses)
+    python bench/web_load.py --users 50 --rounds 5 --think 0  # back to back
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import random
 import re
 import socket
 import subprocess
@@ -21,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -109,6 +116,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a user's actions, seconds"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -151,10 +161,16 @@ def main() -> None:
             timings: dict[str, list[float]] = {
                 "sign-in page": [],
                 "encounter page": [],
-                "live check": [],
+                "live check, fields": [],
+                "live check, typing": [],
             }
             errors: list[str] = []
             lock = threading.Lock()
+            note = (
+                "Met at the library to practise the bus route in the plan.",
+                " The client read the timetable and chose the stop without prompts.",
+                " Next visit: the transfer at the downtown station.",
+            )
 
             def user(name: str) -> None:
                 try:
@@ -164,27 +180,53 @@ def main() -> None:
                         errors.append(f"{name}: {type(exc).__name__}: {exc}"[:200])
 
             def simulate(name: str) -> None:
+                rng = random.Random(name)
+
+                def pause() -> None:
+                    if args.think > 0:
+                        time.sleep(rng.uniform(0.5, 1.5) * args.think)
+
+                def timed(label: str, call: Callable[[], httpx.Response]) -> None:
+                    t0 = time.perf_counter()
+                    response = call()
+                    elapsed = time.perf_counter() - t0
+                    with lock:
+                        timings[label].append(elapsed)
+                        if response.status_code != 200:
+                            errors.append(f"{label}: {response.status_code}")
+
                 with httpx.Client(base_url=base, timeout=120) as c:
                     token = _csrf(c, "/sign-in")
                     c.post("/sign-in", data={"username": name, "password": PASSWORD, "csrf": token})
                     code = mfa.code_at(secrets[name], dt.datetime.now(dt.UTC))
                     c.post("/sign-in/code", data={"code": code, "csrf": token})
-                    for _ in range(args.rounds):
-                        for label, call in (
-                            ("sign-in page", lambda: c.get("/sign-in")),
-                            ("encounter page", lambda: c.get("/encounters/new")),
-                            (
-                                "live check",
-                                lambda: c.post("/encounters/check", data={**form, "csrf": token}),
-                            ),
-                        ):
-                            t0 = time.perf_counter()
-                            response = call()
-                            elapsed = time.perf_counter() - t0
-                            with lock:
-                                timings[label].append(elapsed)
-                                if response.status_code != 200:
-                                    errors.append(f"{label}: {response.status_code}")
+                    for n in range(args.rounds):
+                        # each encounter recorded is another day and time
+                        day = dt.date.today() - dt.timedelta(days=rng.randrange(1, 60))
+                        hour = 8 + (n + rng.randrange(8)) % 9
+                        fields = {
+                            **form,
+                            "csrf": token,
+                            "date": day.isoformat(),
+                            "start_time": f"{hour:02d}:00",
+                            "end_time": f"{hour:02d}:{rng.choice((15, 30, 45))}",
+                            "note_text": "",
+                        }
+                        timed("sign-in page", lambda: c.get("/sign-in"))
+                        pause()
+                        timed("encounter page", lambda: c.get("/encounters/new"))
+                        pause()
+                        timed(
+                            "live check, fields",
+                            lambda f=fields: c.post("/encounters/check", data=f),
+                        )
+                        for k in range(1, len(note) + 1):
+                            pause()
+                            typed = {**fields, "note_text": "".join(note[:k])}
+                            timed(
+                                "live check, typing",
+                                lambda f=typed: c.post("/encounters/check", data=f),
+                            )
 
             started = time.perf_counter()
             threads = [threading.Thread(target=user, args=(n,)) for n in secrets]
@@ -201,14 +243,14 @@ def main() -> None:
                 server.kill()
                 server.wait()
     print(
-        f"{args.users} concurrent users, {args.rounds} rounds each, {args.workers} server "
-        f"worker(s); {wall:.1f} s in all"
+        f"{args.users} concurrent users, {args.rounds} encounters each, pauses of "
+        f"{args.think:g} s on average, {args.workers} server worker(s); {wall:.1f} s in all"
     )
-    print(f"{'':18}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    print(f"{'':22}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for label, xs in timings.items():
         ms = [x * 1000 for x in xs] or [float("nan")]
         print(
-            f"{label:18}{len(ms):6}{percentile(ms, 0.5):10.0f}{percentile(ms, 0.95):10.0f}"
+            f"{label:22}{len(ms):6}{percentile(ms, 0.5):10.0f}{percentile(ms, 0.95):10.0f}"
             f"{max(ms):10.0f}"
         )
     print(f"errors: {len(errors)}" + (f" (e.g. {errors[:3]})" if errors else ""))

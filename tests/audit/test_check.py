@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 from caseledger.audit.check import EncounterChecker
 from caseledger.audit.engine import builtin_rules
 from caseledger.cli import app
-from caseledger.facts.dataset import write_dataset
+from caseledger.facts.dataset import Dataset, write_dataset
 from caseledger.store import Store
 from caseledger.store.slices import encounter_slice
 from tests.rules.scenario import AS_OF, D, Scenario, policy
@@ -147,3 +148,49 @@ def test_one_checker_reads_each_slice_afresh(tmp_path: Path) -> None:
     assert "SST-LIFETIME-CAP" in results[0]
     assert "SST-LIFETIME-CAP" not in results[1]
     assert "GEN-CODE-UNKNOWN" in results[2] and "SST-LIFETIME-CAP" not in results[2]
+
+
+def test_typing_a_note_reruns_the_note_rules_and_reuses_the_structured_findings(
+    tmp_path: Path,
+) -> None:
+    """The structured findings are remembered by the slice with text reduced to its presence:
+    a new note changes the note rules' findings at once; a blank note, or any other change to
+    the slice, runs the structured rules again. Every answer equals a fresh checker's."""
+    s = Scenario()
+    line = s.encounter("sud", charge=Decimal(25))
+    db = _store(tmp_path, s)
+    with Store.open(db) as store, store.unit_of_work() as uow:
+        dataset, _ = encounter_slice(uow, line["encounter_id"])
+    eid = line["encounter_id"]
+
+    def typed(**changes: Any) -> Dataset:
+        rows = [
+            {**e, **changes} if e["encounter_id"] == eid else e for e in dataset.rows("encounters")
+        ]
+        return Dataset({**dataset.tables, "encounters": rows})
+
+    versions = [
+        typed(note_text="CSW drove client to the AA meeting at the church hall."),
+        typed(note_text="Client called the clinic herself to book the intake; CSW coached."),
+        typed(note_text="   "),
+        typed(note_text="Client called the clinic herself to book the intake; CSW coached."),
+        typed(note_text="Client called the clinic herself.", service_code="H9999"),
+    ]
+    chosen = {
+        k: v
+        for k, v in builtin_rules().items()
+        if k in {"CSW-NONBILLABLE", "GEN-NOTE-MISSING", "GEN-CODE-UNKNOWN", "GEN-NOTE-UNSIGNED"}
+    }
+    kept = EncounterChecker(policy(), rules=chosen)
+    fresh = EncounterChecker(policy(), rules=chosen, keep_slices=0)
+    try:
+        seen = [kept.check(v, eid, as_of=AS_OF).findings for v in versions]
+        assert seen == [fresh.check(v, eid, as_of=AS_OF).findings for v in versions]
+    finally:
+        kept.close()
+        fresh.close()
+    assert (kept.structured_runs, fresh.structured_runs) == (3, 5)
+    rules = [{f.rule for f in found} for found in seen]
+    assert "CSW-NONBILLABLE" in rules[0] and "CSW-NONBILLABLE" not in rules[1]
+    assert "GEN-NOTE-MISSING" in rules[2] and "GEN-NOTE-MISSING" not in rules[3]
+    assert "GEN-CODE-UNKNOWN" in rules[4] and "GEN-CODE-UNKNOWN" not in rules[3]

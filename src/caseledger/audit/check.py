@@ -9,12 +9,21 @@ The findings an encounter *causes* on others (a ninth group member makes the gro
 are the findings on other subjects with the encounter that are not there without it. Only the
 rules that found something on another subject run a second time, on the slice without the
 encounter. Note-text rules read one note, so they run on the encounter's line alone.
+
+The structured rules ask of free text only whether it holds something (see
+``facts.columnar.text_presence``). So their findings are remembered by a digest of the slice with
+every text cell reduced to that: while a user types a note, which is when the web form sends most
+checks, only the note rules run again. Any other change to the slice (a time, a code, a row
+another user saved) changes the digest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import pickle
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +45,7 @@ from caseledger.facts.columnar import Facts, arrow_table
 from caseledger.facts.dataset import Dataset
 from caseledger.facts.engines import DuckDBEngine
 from caseledger.facts.policy_frames import policy_frames
-from caseledger.facts.schema import TABLES
+from caseledger.facts.schema import TABLES, Kind
 from caseledger.facts.services import service_of
 from caseledger.policy import Policy, RuleMeta
 from caseledger.rules.context import NoteContext
@@ -45,6 +54,8 @@ from caseledger.rules.registry import RuleDef
 #: how many days' compiled rules a checker keeps (a server checks against today, sometimes
 #: against a date in the past)
 KEEP_DAYS = 4
+#: how many slices' structured findings a checker remembers
+KEEP_SLICES = 512
 #: the name of the table holding the one encounter the note rules read
 _NOTE_ENCOUNTER = "check_encounter"
 _names = itertools.count()
@@ -103,6 +114,8 @@ class EncounterChecker:
     policy: Policy
     rules: Mapping[str, RuleDef] | None = None
     analyzer: Any = None
+    #: how many slices' structured findings to remember (0: none, every check runs every rule)
+    keep_slices: int = KEEP_SLICES
     _engine: DuckDBEngine = field(init=False)
     #: by day and by the program of the encounter checked ("" for any or unknown)
     _prepared: dict[tuple[dt.date, str], _Prepared] = field(default_factory=dict, init=False)
@@ -133,6 +146,10 @@ class EncounterChecker:
             n: self._engine.register(n, t) for n, t in policy_frames(self.policy).items()
         }
         self._derived: dict[str, ir.Table] = {}
+        #: how many checks ran the structured rules (the others found them remembered)
+        self.structured_runs = 0
+        #: structured findings (own, caused) by the digest of the slice they were found on
+        self._structured: OrderedDict[bytes, tuple[list[Finding], list[Finding]]] = OrderedDict()
 
     # ------------------------------------------------------------------------------ preparing
 
@@ -247,34 +264,77 @@ class EncounterChecker:
         if (as_of, program) not in self._prepared and (as_of, "") in self._prepared:
             program = ""  # every rule, already prepared, rather than wait for a narrower plan
         prepared = self._prepared_for(as_of, program)
-        found = self._findings(self._execute(prepared.together)) if prepared.together else []
-        found += self._note_findings(prepared, as_of)
-        own = [f for f in found if f.subject_type == "encounter" and f.subject_id == encounter_id]
-        others = [f for f in found if f not in own]
-        caused: list[Finding] = []
-        if others:
-            source = self._sources["encounters"]
-            source.table = source.table.filter(
-                pc.not_equal(source.table["encounter_id"], pa.scalar(encounter_id))
-            )
-            before: set[tuple[str, str, str]] = set()
-            for rule in sorted({f.rule for f in others}):
-                name = prepared.alone.get(rule)
-                if name is not None:
-                    before.update(
-                        (f.rule, f.subject_type, f.subject_id)
-                        for f in self._findings(self._execute(name))
-                    )
-            caused = [f for f in others if (f.rule, f.subject_type, f.subject_id) not in before]
+        # Note rules read the encounter's own line (and say so on it, or on its plan).
+        notes = self._note_findings(prepared, as_of)
+        own = [f for f in notes if _about(f, encounter_id)]
+        caused = [f for f in notes if not _about(f, encounter_id)]
+        key = _digest(dataset, encounter_id, as_of, program)
+        structured = self._structured.get(key)
+        if structured is None:
+            structured = self._structured_findings(prepared, encounter_id)
+            self.structured_runs += 1
+            self._structured[key] = structured
+            while len(self._structured) > self.keep_slices:
+                self._structured.popitem(last=False)
+        else:
+            self._structured.move_to_end(key)
+        own += structured[0]
+        caused += structured[1]
         own.sort(key=sort_key)
         caused.sort(key=sort_key)
         return CheckResult(encounter_id, own, caused)
+
+    def _structured_findings(
+        self, prepared: _Prepared, encounter_id: str
+    ) -> tuple[list[Finding], list[Finding]]:
+        """The structured rules' findings on the encounter, and those it causes on others (the
+        slice is loaded)."""
+        found = self._findings(self._execute(prepared.together)) if prepared.together else []
+        own = [f for f in found if _about(f, encounter_id)]
+        others = [f for f in found if not _about(f, encounter_id)]
+        if not others:
+            return own, []
+        source = self._sources["encounters"]
+        source.table = source.table.filter(
+            pc.not_equal(source.table["encounter_id"], pa.scalar(encounter_id))
+        )
+        before: set[tuple[str, str, str]] = set()
+        for rule in sorted({f.rule for f in others}):
+            name = prepared.alone.get(rule)
+            if name is not None:
+                before.update(
+                    (f.rule, f.subject_type, f.subject_id)
+                    for f in self._findings(self._execute(name))
+                )
+        return own, [f for f in others if (f.rule, f.subject_type, f.subject_id) not in before]
 
     def close(self) -> None:
         for prepared in self._prepared.values():
             self._deallocate(prepared)
         self._prepared.clear()
         self._engine.close()
+
+
+def _about(finding: Finding, encounter_id: str) -> bool:
+    return finding.subject_type == "encounter" and finding.subject_id == encounter_id
+
+
+def _digest(dataset: Dataset, encounter_id: str, as_of: dt.date, program: str) -> bytes:
+    """What the structured rules' findings on ``encounter_id`` depend on: every row of the
+    slice, with free text reduced to whether it holds anything other than white space."""
+    rows: list[Any] = [encounter_id, as_of, program]
+    for table in TABLES:
+        texts = [c.name for c in table.columns if c.kind is Kind.TEXT]
+        names = [c.name for c in table.columns]
+        rows.append(table.name)
+        for row in dataset.rows(table.name):
+            values = dict(row)
+            for name in texts:
+                value = values.get(name)
+                if isinstance(value, str) and value.strip():
+                    values[name] = "x"
+            rows.append(tuple(values.get(n) for n in names))
+    return hashlib.blake2b(pickle.dumps(rows, protocol=5), digest_size=20).digest()
 
 
 def _encounters_table() -> Any:
