@@ -29,6 +29,7 @@ PAGES = {
         "/encounters/E-DRAFT",
         "/audit",
         "/policy",
+        "/policy?q=social+skills+group",
         "/staff",
     ],
     "bill": ["/billing", "/billing/remittances"],

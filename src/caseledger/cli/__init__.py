@@ -7,6 +7,7 @@ import typer
 from caseledger import __version__
 from caseledger.cli import (
     access_log,
+    assist,
     audit,
     check,
     claims,
@@ -78,7 +79,9 @@ app.command("serve")(serve.serve_command)
 app.add_typer(claims.app, name="claims")
 app.add_typer(claims.remit_app, name="remit")
 app.add_typer(codes.icd10_app, name="icd10")
+codes.code_app.command("search")(assist.code_search)
 app.add_typer(codes.code_app, name="code")
+app.command("ask")(assist.ask_command)
 app.add_typer(documents.report_app, name="report")
 app.add_typer(documents.plan_app, name="plan")
 evidence.register(app)

@@ -92,6 +92,14 @@ class Site:
                 with self.checking() as checker:
                     checker.prepare_program(day, program)
             self.ready.set()
+            # Then the sentence model and the index of the packs' passages, so that the first
+            # search or question on the policy page does not wait seconds for them.
+            from caseledger.codes.ask import ask
+            from caseledger.codes.search import search
+            from caseledger.notes.embeddings import default_embedder
+
+            search(self.policy, "warm up", day, embedder=default_embedder(), limit=1)
+            ask(self.policy, "warm up", embedder=default_embedder(), limit=1)
 
         threading.Thread(target=prepare, name="caseledger-warm-up", daemon=True).start()
 
