@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-import pickle
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -248,9 +247,19 @@ class EncounterChecker:
             found.extend(to_finding(self._metas[d.id], d, r) for r in d.check(ctx))
         return found
 
-    def _load(self, dataset: Dataset, encounter: list[dict[str, Any]] | None = None) -> None:
+    def _load(
+        self,
+        dataset: Dataset,
+        encounter: list[dict[str, Any]] | None = None,
+        *,
+        encounters: bool = True,
+    ) -> None:
+        """Puts the slice behind the statements' table names. Without ``encounters``, the
+        encounters table is left empty: the note rules read only the encounter checked, and
+        converting the client's history is the larger part of loading a slice."""
         for t in TABLES:
-            self._sources[t.name].table = arrow_table(t, dataset.rows(t.name))
+            rows = dataset.rows(t.name) if encounters or t.name != "encounters" else ()
+            self._sources[t.name].table = arrow_table(t, rows)
         if encounter is not None:
             self._sources[_NOTE_ENCOUNTER].table = arrow_table(_encounters_table(), encounter)
 
@@ -259,17 +268,17 @@ class EncounterChecker:
         ``caseledger.store.slices.encounter_slice``)."""
         everything = dataset.rows("encounters")
         this = [e for e in everything if e["encounter_id"] == encounter_id]
-        self._load(dataset, this)
         program = self._program(this[0] if this else None)
         if (as_of, program) not in self._prepared and (as_of, "") in self._prepared:
             program = ""  # every rule, already prepared, rather than wait for a narrower plan
         prepared = self._prepared_for(as_of, program)
+        key = _digest(dataset, encounter_id, as_of, program)
+        structured = self._structured.get(key)
+        self._load(dataset, this, encounters=structured is None)
         # Note rules read the encounter's own line (and say so on it, or on its plan).
         notes = self._note_findings(prepared, as_of)
         own = [f for f in notes if _about(f, encounter_id)]
         caused = [f for f in notes if not _about(f, encounter_id)]
-        key = _digest(dataset, encounter_id, as_of, program)
-        structured = self._structured.get(key)
         if structured is None:
             structured = self._structured_findings(prepared, encounter_id)
             self.structured_runs += 1
@@ -321,20 +330,34 @@ def _about(finding: Finding, encounter_id: str) -> bool:
 
 def _digest(dataset: Dataset, encounter_id: str, as_of: dt.date, program: str) -> bytes:
     """What the structured rules' findings on ``encounter_id`` depend on: every row of the
-    slice, with free text reduced to whether it holds anything other than white space."""
-    rows: list[Any] = [encounter_id, as_of, program]
+    slice, the free text of the encounter checked reduced to whether it holds anything other than
+    white space. (Other rows' text is kept whole: that makes the key no less safe, and it spares
+    going through every cell of the client's history.)"""
+    out: list[Any] = [encounter_id, as_of, program]
+    texts = [c.name for c in _encounters_table().columns if c.kind is Kind.TEXT]
     for table in TABLES:
-        texts = [c.name for c in table.columns if c.kind is Kind.TEXT]
-        names = [c.name for c in table.columns]
-        rows.append(table.name)
+        out.append(table.name)
+        names: tuple[str, ...] = ()
         for row in dataset.rows(table.name):
-            values = dict(row)
-            for name in texts:
-                value = values.get(name)
-                if isinstance(value, str) and value.strip():
-                    values[name] = "x"
-            rows.append(tuple(values.get(n) for n in names))
-    return hashlib.blake2b(pickle.dumps(rows, protocol=5), digest_size=20).digest()
+            if table.name == "encounters" and row.get("encounter_id") == encounter_id:
+                row = _presence(row, texts)
+            # a row's values in its columns' order, and the columns whenever they change
+            if len(row) != len(names) or tuple(row) != names:
+                names = tuple(row)
+                out.append(names)
+            out.append(tuple(row.values()))
+    # repr writes every value unambiguously (text quoted, Decimal('2') apart from Decimal('2.0'))
+    # and is several times faster than pickling dates and decimals
+    return hashlib.blake2b(repr(out).encode(), digest_size=20).digest()
+
+
+def _presence(row: dict[str, Any], texts: list[str]) -> dict[str, Any]:
+    out = dict(row)
+    for name in texts:
+        value = out.get(name)
+        if isinstance(value, str) and value.strip():
+            out[name] = "x"
+    return out
 
 
 def _encounters_table() -> Any:
