@@ -19,6 +19,7 @@ from caseledger.cli import (
     fhir,
     notes,
     policy,
+    redact,
     retention,
     serve,
     suppress,
@@ -82,6 +83,7 @@ app.add_typer(codes.icd10_app, name="icd10")
 codes.code_app.command("search")(assist.code_search)
 app.add_typer(codes.code_app, name="code")
 app.command("ask")(assist.ask_command)
+app.command("redact")(redact.redact_command)
 app.add_typer(documents.report_app, name="report")
 app.add_typer(documents.plan_app, name="plan")
 evidence.register(app)
