@@ -1,17 +1,22 @@
 """Reading progress notes: what activities a note describes, how it ties to the plan, and the words
 that show it. Rules use the interface in :mod:`caseledger.notes.analyzer`; :func:`default_analyzer`
-gives the built-in lexical one."""
+gives the built-in lexical one, :func:`semantic_analyzer` the one that also judges the tie to plan
+goals by sentence embeddings (see docs/notes.md for when each is used)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from caseledger.notes.analyzer import (
     ActivityMention,
     GoalMatch,
     NoteAnalysis,
     NoteAnalyzer,
+    Request,
     Section,
     Words,
 )
+from caseledger.notes.embeddings import Embedder
 from caseledger.policy import Policy
 
 __all__ = [
@@ -19,9 +24,12 @@ __all__ = [
     "GoalMatch",
     "NoteAnalysis",
     "NoteAnalyzer",
+    "Request",
     "Section",
     "Words",
+    "analyze_all",
     "default_analyzer",
+    "semantic_analyzer",
 ]
 
 
@@ -30,3 +38,22 @@ def default_analyzer(policy: Policy) -> NoteAnalyzer:
     from caseledger.notes.lexical import LexicalAnalyzer
 
     return LexicalAnalyzer(policy)
+
+
+def semantic_analyzer(policy: Policy, *, embedder: Embedder | None = None) -> NoteAnalyzer:
+    """The lexical reading plus goal similarity by sentence embeddings; ``embedder`` defaults to
+    the process's cached all-MiniLM-L6-v2 (loaded once, on first use)."""
+    from caseledger.notes.semantic import SemanticAnalyzer
+
+    return SemanticAnalyzer(policy, embedder=embedder)
+
+
+def analyze_all(analyzer: NoteAnalyzer, requests: Sequence[Request]) -> list[NoteAnalysis]:
+    """Reads many notes: in one batch when the analyzer can (``analyze_many``), else one by one."""
+    many = getattr(analyzer, "analyze_many", None)
+    if many is not None:
+        return list(many(requests))
+    return [
+        analyzer.analyze(text, program=program, on=on, goals=goals)
+        for text, program, on, goals in requests
+    ]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 Section = Literal["billable", "nonbillable", "excluded"]
+#: one note to read: its text, its program, its date of service and the plan goals to compare with
+Request = tuple[str, str, dt.date, Sequence[str]]
 SECTIONS: tuple[Section, ...] = ("billable", "nonbillable", "excluded")
 
 

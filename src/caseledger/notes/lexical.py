@@ -8,10 +8,18 @@ in the same clause ("declined a ride", "did not drive", "instead of") or just af
 was declined") means the activity did not happen, and a kind's exception phrases anywhere in the
 note ("crisis", "unable to arrange") mean its exception is documented.
 
-Where two activity phrases claim the same words, the longer one wins ("drove client to group" is
-transport to the program, not transport to an appointment); on equal length a non-billable kind
-wins over an excluded service, and both over a billable function, so that an ambiguous phrase is
-always shown to a person.
+A phrase may be a small pattern: ``a|b`` matches either word at that place (``a-b`` in an
+alternative is the run of words "a b"),
+and ``...`` lets up to :data:`GAP` words of the same sentence stand between the parts on either side
+of it (``drove|took ... group|program`` reads "drove client and her son to group"). Patterns let a
+pack name the verb and its object, the way workers write them, without listing every wording.
+
+Where two activity phrases claim the same words, the one spanning more of the note wins ("drove
+client to group" is transport to the program, not transport to an appointment), then the one that
+matched more words of its own; on a tie a non-billable kind wins over an excluded service, and both
+over a billable function, so that an ambiguous phrase is always shown to a person. A non-billable
+activity or excluded service whose words follow straight on the client ("client took the bus to
+group", "she picked up her refill") is the client's own doing, not the worker's, and does not count.
 
 Goals are compared by shared content words (stop words removed, simple suffixes stripped): see
 :data:`GOAL_MATCH_THRESHOLD`.
@@ -53,6 +61,10 @@ SUPPORT_ACTIVITIES = frozenset(
         "initial_discharge_planning",
     }
 )
+#: how many words may stand between the parts of a phrase written with ``...``
+GAP = 8
+#: words naming the client as the one who acts, right before an activity's words
+AGENT_WORDS = frozenset({"client", "consumer", "patient", "youth", "he", "she", "they"})
 #: ``activity`` values of the kind that resolves a crisis
 CRISIS_ACTIVITIES = frozenset({"crisis"})
 #: how many distinct note texts each vocabulary remembers before starting afresh
@@ -123,6 +135,75 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
             w = _DET
         out.append(w)
     return tuple(out)
+
+
+#: one place of a pattern: the runs of words that may stand there (longest first)
+Slot = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A phrase with alternatives (``a|b``) or gaps (``...``): parts that follow each other in
+    the same sentence, at most :data:`GAP` words apart, each part a run of slots."""
+
+    parts: tuple[tuple[Slot, ...], ...]
+
+    @property
+    def literal(self) -> int:
+        """How many words the pattern itself matches at the least (its weight against others)."""
+        return sum(min(len(alt) for alt in slot) for part in self.parts for slot in part)
+
+    def firsts(self) -> tuple[str, ...]:
+        return tuple(alt[0] for alt in self.parts[0][0])
+
+    def match(self, keys: Sequence[str], sentence: Sequence[int], i: int) -> int:
+        """Where the pattern ends when it starts at word ``i`` (0 when it does not match)."""
+        end = _part_at(self.parts[0], keys, i)
+        if not end:
+            return 0
+        for part in self.parts[1:]:
+            found = 0
+            for k in range(end, min(len(keys), end + GAP + 1)):
+                if sentence[k] != sentence[i]:
+                    break
+                found = _part_at(part, keys, k)
+                if found:
+                    break
+            if not found:
+                return 0
+            end = found
+        return end
+
+
+def _part_at(part: tuple[Slot, ...], keys: Sequence[str], k: int) -> int:
+    for slot in part:
+        for alt in slot:
+            if tuple(keys[k : k + len(alt)]) == alt:
+                k += len(alt)
+                break
+        else:
+            return 0
+    return k
+
+
+def compile_phrase(phrase: str) -> tuple[str, ...] | Pattern:
+    """A pack phrase as it is matched: a run of words, or a :class:`Pattern` when it has
+    ``|`` or ``...``."""
+    if "|" not in phrase and "..." not in phrase:
+        return phrase_words(phrase)
+    parts: list[tuple[Slot, ...]] = []
+    for chunk in phrase.split("..."):
+        slots: list[Slot] = []
+        for token in chunk.split():
+            alts = {phrase_words(alt) for alt in token.split("|")}
+            alts.discard(())
+            if alts:
+                slots.append(tuple(sorted(alts, key=lambda a: (-len(a), a))))
+        if slots:
+            parts.append(tuple(slots))
+    if len(parts) == 1 and all(len(slot) == 1 for slot in parts[0]):
+        return tuple(w for slot in parts[0] for w in slot[0])
+    return Pattern(tuple(parts))
 
 
 def stem(word: str) -> str:
@@ -221,7 +302,7 @@ class _Matcher:
     """A vocabulary compiled into an index from each phrase's first word."""
 
     vocabulary: Vocabulary
-    index: dict[str, list[tuple[tuple[str, ...], int, int]]] = field(default_factory=dict)
+    index: dict[str, list[tuple[tuple[str, ...] | Pattern, int, int]]] = field(default_factory=dict)
     cache: dict[str, _Reading] = field(default_factory=dict)
     #: the kinds (by position) that name a crisis, and those that arrange needed supports
     crisis: frozenset[int] = field(init=False, default=frozenset())
@@ -243,7 +324,7 @@ class _Matcher:
         ):
             self._add(phrases, what, 0)
         for entries in self.index.values():
-            entries.sort(key=lambda e: -len(e[0]))
+            entries.sort(key=lambda e: -_weight(e[0]))
         self.crisis = frozenset(
             n for n, k in enumerate(v.kinds) if CRISIS_ACTIVITIES.intersection(k.activities)
         )
@@ -253,9 +334,12 @@ class _Matcher:
 
     def _add(self, phrases: Iterable[str], what: int, ref: int) -> None:
         for phrase in phrases:
-            ws = phrase_words(phrase)
-            if ws:
-                self.index.setdefault(ws[0], []).append((ws, what, ref))
+            compiled = compile_phrase(phrase)
+            if isinstance(compiled, Pattern):
+                for first in compiled.firsts():
+                    self.index.setdefault(first, []).append((compiled, what, ref))
+            elif compiled:
+                self.index.setdefault(compiled[0], []).append((compiled, what, ref))
 
     def read(self, text: str) -> _Reading:
         found = self.cache.get(text)
@@ -297,11 +381,25 @@ class _Matcher:
         n = len(keys)
 
         matches: list[tuple[int, int, int, int]] = []
+        #: how many words of its own each kind match matched (see :func:`_weight`)
+        weights: dict[tuple[int, int, int], int] = {}
+        #: matches with gaps: the words between their parts are not theirs
+        gapped: set[tuple[int, int]] = set()
         index = self.index
         for i, w in enumerate(keys):
             candidates = index.get(w)
             if candidates:
                 for phrase, what, ref in candidates:
+                    if isinstance(phrase, Pattern):
+                        end = phrase.match(keys, sentence, i)
+                        if end:
+                            matches.append((i, end, what, ref))
+                            if len(phrase.parts) > 1:
+                                gapped.add((i, end))
+                            if what == _KIND:
+                                key = (i, end, ref)
+                                weights[key] = max(weights.get(key, 0), phrase.literal)
+                        continue
                     size = len(phrase)
                     if size == 1 or tuple(keys[i : i + size]) == phrase:
                         matches.append((i, i + size, what, ref))
@@ -312,13 +410,21 @@ class _Matcher:
             return _Reading(NoteAnalysis(opening=opening, sentences=sentences), note_words)
 
         # negation cues inside another phrase ("could not arrange", "no-show") are not cues
-        covered = {k for i, j, what, _ in matches if what < _NEG for k in range(i, j)}
+        covered = {
+            k
+            for i, j, what, _ in matches
+            if what < _NEG and (i, j) not in gapped
+            for k in range(i, j)
+        }
         before = [(i, j) for i, j, what, _ in matches if what == _NEG and i not in covered]
         after = [i for i, _, what, _ in matches if what == _NEG_AFTER and i not in covered]
 
         def negated(i: int, j: int) -> bool:
             for a, b in before:
                 if i - en.NEGATION_REACH_BEFORE <= b <= i and clause[a] == clause[i]:
+                    return True
+                # a cue in a pattern's gap turns the rest around ("drove ... not ... group")
+                if i < a < j and (i, j) in gapped:
                     return True
             return any(
                 j <= a < j + en.NEGATION_REACH_AFTER and clause[a] == clause[j - 1] for a in after
@@ -362,23 +468,41 @@ class _Matcher:
             else:
                 found[what].append(span(i, j))
 
-        # the longest phrase wins words two kinds claim; then non-billable, excluded, billable
+        # the longest match wins words two kinds claim, then the one with more words of its
+        # own; then non-billable, excluded, billable
         taken: set[int] = set()
         kept: list[tuple[int, int, int]] = []
         for i, j, ref in sorted(
-            kind_matches, key=lambda m: (m[0] - m[1], _SECTION_RANK[kinds[m[2]].section], m[0])
+            kind_matches,
+            key=lambda m: (
+                m[0] - m[1],
+                -weights.get(m, m[1] - m[0]),
+                _SECTION_RANK[kinds[m[2]].section],
+                m[0],
+            ),
         ):
             if taken.isdisjoint(range(i, j)):
                 taken.update(range(i, j))
                 kept.append((i, j, ref))
         kept.sort()
+
+        def clients_own(i: int, ref: int) -> bool:
+            # "client took the bus to group": the client acted, not the worker
+            return (
+                kinds[ref].section != "billable"
+                and i > 0
+                and keys[i - 1] in AGENT_WORDS
+                and clause[i - 1] == clause[i]
+                and (i < 2 or keys[i - 2] != "and")  # "CSW and client discussed"
+            )
+
         mentions = tuple(
             ActivityMention(
                 kind=kinds[ref].kind,
                 section=kinds[ref].section,
                 label=kinds[ref].label,
                 words=span(i, j),
-                negated=negated(i, j),
+                negated=negated(i, j) or clients_own(i, ref),
                 excepted=ref in exceptions,
             )
             for i, j, ref in kept
@@ -387,7 +511,12 @@ class _Matcher:
             m.words for (_, _, ref), m in zip(kept, mentions, strict=True)
             if m.counts and ref in self.crisis
         )  # fmt: skip
-        supports: list[Words] = list(found[_TIE])
+        # words that name supports or the plan only tie the service when they stand apart from
+        # non-billable work ("updated the treatment plan" is paperwork, not work on the plan)
+        unbilled = {m.words.sentence for m in mentions if m.counts and m.section != "billable"} - {
+            m.words.sentence for m in mentions if m.counts and m.section == "billable"
+        }
+        supports: list[Words] = [w for w in found[_TIE] if w.sentence not in unbilled]
         if actions:
             supports.extend(
                 m.words for (_, _, ref), m in zip(kept, mentions, strict=True)
@@ -406,6 +535,11 @@ class _Matcher:
             sentences=sentences,
         )
         return _Reading(analysis, note_words)
+
+
+def _weight(phrase: tuple[str, ...] | Pattern) -> int:
+    """How many words a phrase matches of its own: its length, or a pattern's fixed words."""
+    return phrase.literal if isinstance(phrase, Pattern) else len(phrase)
 
 
 def _ordered(found: list[Words]) -> tuple[Words, ...]:

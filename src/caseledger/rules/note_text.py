@@ -32,7 +32,15 @@ import ibis
 import ibis.expr.types as ir
 
 from caseledger.facts.policy_frames import OPEN_END
-from caseledger.notes import NoteAnalysis, NoteAnalyzer, Section, Words, default_analyzer
+from caseledger.notes import (
+    NoteAnalysis,
+    NoteAnalyzer,
+    Request,
+    Section,
+    Words,
+    analyze_all,
+    default_analyzer,
+)
 from caseledger.policy import ActivityKind, PolicyLookupError
 from caseledger.rules.common import has_text, is_billable, line_amount
 from caseledger.rules.context import NoteContext, RuleContext
@@ -134,27 +142,35 @@ def lines_expr(ctx: NoteContext) -> ir.Table:
 def lines(ctx: NoteContext) -> list[Line]:
     """The lines, fetched and analyzed once per audit (shared by every rule here)."""
     rows = ctx.rows(_LINES_KEY, lambda: lines_expr(ctx))
-    analyzer: NoteAnalyzer | None = None
-    for row in rows:
-        if _LINE not in row:
-            if analyzer is None:
-                analyzer = (
-                    ctx.analyzer if ctx.analyzer is not None else default_analyzer(ctx.policy)
-                )
-            row[_LINE] = _line(row, analyzer)
+    todo = [row for row in rows if _LINE not in row]
+    if todo:
+        analyzer: NoteAnalyzer = (
+            ctx.analyzer if ctx.analyzer is not None else default_analyzer(ctx.policy)
+        )
+        # one request per line, read together so an analyzer can batch its slow part
+        requests = [_request(row) for row in todo]
+        for row, analysis in zip(todo, analyze_all(analyzer, requests), strict=True):
+            row[_LINE] = _line(row, analysis)
     return [row[_LINE] for row in rows]
 
 
-def _line(row: Mapping[str, Any], analyzer: NoteAnalyzer) -> Line:
-    goals = [g for g in row.get("plan_goals") or () if g.get("goal_id") is not None]
+def _goals(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [g for g in row.get("plan_goals") or () if g.get("goal_id") is not None]
+
+
+def _request(row: Mapping[str, Any]) -> Request:
+    return (
+        row["note_text"],
+        row.get("program") or CSW_PROGRAM,
+        row["date"],
+        [g.get("text") or "" for g in _goals(row)],
+    )
+
+
+def _line(row: Mapping[str, Any], analysis: NoteAnalysis) -> Line:
+    goals = _goals(row)
     program = row.get("program")
     text = row["note_text"]
-    analysis = analyzer.analyze(
-        text,
-        program=program or CSW_PROGRAM,
-        on=row["date"],
-        goals=[g.get("text") or "" for g in goals],
-    )
     amount = row.get("amount")
     return Line(
         encounter_id=str(row["encounter_id"]),
