@@ -116,6 +116,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--checkers", type=int, default=1, help="live checks at once per worker")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause between a user's actions, seconds"
     )
@@ -143,6 +144,8 @@ def main() -> None:
                 str(port),
                 "--workers",
                 str(args.workers),
+                "--checkers",
+                str(args.checkers),
             ],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -244,7 +247,8 @@ def main() -> None:
                 server.wait()
     print(
         f"{args.users} concurrent users, {args.rounds} encounters each, pauses of "
-        f"{args.think:g} s on average, {args.workers} server worker(s); {wall:.1f} s in all"
+        f"{args.think:g} s on average, {args.workers} server worker(s) with {args.checkers} "
+        f"checker(s) each; {wall:.1f} s in all"
     )
     print(f"{'':22}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for label, xs in timings.items():

@@ -8,7 +8,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from caseledger.audit.check import EncounterChecker
+from caseledger.audit.check import EncounterChecker, Remembered
 from caseledger.audit.engine import builtin_rules
 from caseledger.cli import app
 from caseledger.facts.dataset import Dataset, write_dataset
@@ -182,7 +182,7 @@ def test_typing_a_note_reruns_the_note_rules_and_reuses_the_structured_findings(
         if k in {"CSW-NONBILLABLE", "GEN-NOTE-MISSING", "GEN-CODE-UNKNOWN", "GEN-NOTE-UNSIGNED"}
     }
     kept = EncounterChecker(policy(), rules=chosen)
-    fresh = EncounterChecker(policy(), rules=chosen, keep_slices=0)
+    fresh = EncounterChecker(policy(), rules=chosen, memory=Remembered(capacity=0))
     try:
         seen = [kept.check(v, eid, as_of=AS_OF).findings for v in versions]
         assert seen == [fresh.check(v, eid, as_of=AS_OF).findings for v in versions]

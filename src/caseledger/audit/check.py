@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from caseledger.facts.engines import DuckDBEngine
 from caseledger.facts.policy_frames import policy_frames
 from caseledger.facts.schema import TABLES, Kind
 from caseledger.facts.services import service_of
+from caseledger.notes import default_analyzer
 from caseledger.policy import Policy, RuleMeta
 from caseledger.rules.context import NoteContext
 from caseledger.rules.registry import RuleDef
@@ -95,6 +97,32 @@ class _Rows:
         return self.table.__arrow_c_stream__(requested_schema)
 
 
+class Remembered:
+    """The structured rules' findings (on the encounter, and caused on others) by the digest of
+    the slice they were found on, least recently used forgotten first. Thread-safe: the checkers
+    of one server share one, so a check finds what another checker found."""
+
+    def __init__(self, capacity: int = KEEP_SLICES) -> None:
+        #: 0 remembers nothing: every check runs every rule
+        self.capacity = capacity
+        self._items: OrderedDict[bytes, tuple[list[Finding], list[Finding]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> tuple[list[Finding], list[Finding]] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: bytes, found: tuple[list[Finding], list[Finding]]) -> None:
+        with self._lock:
+            self._items[key] = found
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+
 @dataclass
 class _Prepared:
     """The statements for one ``as_of``: every structured rule together, each rule alone (for
@@ -113,13 +141,16 @@ class EncounterChecker:
     policy: Policy
     rules: Mapping[str, RuleDef] | None = None
     analyzer: Any = None
-    #: how many slices' structured findings to remember (0: none, every check runs every rule)
-    keep_slices: int = KEEP_SLICES
+    #: the structured findings remembered by slice; checkers of one process may share it
+    memory: Remembered = field(default_factory=lambda: Remembered())
     _engine: DuckDBEngine = field(init=False)
     #: by day and by the program of the encounter checked ("" for any or unknown)
     _prepared: dict[tuple[dt.date, str], _Prepared] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
+        if self.analyzer is None:
+            # one analyzer for every check: it builds its phrase matchers once per program and day
+            self.analyzer = default_analyzer(self.policy)
         self._engine = DuckDBEngine(threads=1)
         defs = self.rules if self.rules is not None else builtin_rules()
         self._defs = select_rules(defs, self.policy)
@@ -147,8 +178,6 @@ class EncounterChecker:
         self._derived: dict[str, ir.Table] = {}
         #: how many checks ran the structured rules (the others found them remembered)
         self.structured_runs = 0
-        #: structured findings (own, caused) by the digest of the slice they were found on
-        self._structured: OrderedDict[bytes, tuple[list[Finding], list[Finding]]] = OrderedDict()
 
     # ------------------------------------------------------------------------------ preparing
 
@@ -273,7 +302,7 @@ class EncounterChecker:
             program = ""  # every rule, already prepared, rather than wait for a narrower plan
         prepared = self._prepared_for(as_of, program)
         key = _digest(dataset, encounter_id, as_of, program)
-        structured = self._structured.get(key)
+        structured = self.memory.get(key)
         self._load(dataset, this, encounters=structured is None)
         # Note rules read the encounter's own line (and say so on it, or on its plan).
         notes = self._note_findings(prepared, as_of)
@@ -282,11 +311,7 @@ class EncounterChecker:
         if structured is None:
             structured = self._structured_findings(prepared, encounter_id)
             self.structured_runs += 1
-            self._structured[key] = structured
-            while len(self._structured) > self.keep_slices:
-                self._structured.popitem(last=False)
-        else:
-            self._structured.move_to_end(key)
+            self.memory.put(key, structured)
         own += structured[0]
         caused += structured[1]
         own.sort(key=sort_key)

@@ -20,6 +20,14 @@ def serve_command(
         help="Worker processes, each with its own prepared rule checks (0: one per CPU core). "
         "On a SQLite store one is best: the processes would take turns at its write lock.",
     ),
+    checkers: int = typer.Option(
+        1,
+        "--checkers",
+        min=1,
+        help="Single-encounter checks a worker runs at once (the live check as users type); "
+        "each keeps its own prepared rules. More than one helps only where the rules' queries, "
+        "not Python, are the larger part of a check.",
+    ),
 ) -> None:
     """Serve the web application on the store. Cookies are sent over HTTPS only (browsers make
     an exception for localhost): put a TLS-terminating proxy in front for any other address."""
@@ -27,8 +35,10 @@ def serve_command(
 
     from caseledger.config import ENV_DB
     from caseledger.web.app import create_app
+    from caseledger.web.site import ENV_CHECKERS
 
     url = state(ctx).db_url
+    os.environ[ENV_CHECKERS] = str(checkers)
     with store_errors(url):
         app = create_app(url)  # opens the store once here, so a bad --db fails before serving
     count = workers or os.cpu_count() or 1

@@ -3,8 +3,9 @@ exception, so a crash never leaves half-written data."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import TracebackType
 
 import sqlalchemy as sa
@@ -64,6 +65,13 @@ class Store:
         self.engine = create_engine(url)
         self.clock: Clock = clock or SystemClock()
         self._secrets: StoreSecrets | None = None
+        # SQLite has one writer at a time, and every unit of work writes (the access log). A
+        # thread waiting on SQLite's busy handler sleeps in steps of up to 100 ms and is not woken
+        # when the lock frees; waiting on this lock instead, the threads of one process (a web
+        # server's) take their turns at once. Other processes still meet the busy handler.
+        self._writer: threading.RLock | None = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        )
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None) -> Store:
@@ -124,6 +132,14 @@ class Store:
         """One transaction: commits when the block ends normally (unless ``discard()`` was
         called), rolls back when it raises. ``snapshot`` gives every read the same view of the
         data (PostgreSQL REPEATABLE READ; SQLite transactions always do)."""
+        with ExitStack() as turn:
+            if self._writer is not None:
+                turn.enter_context(self._writer)
+            with self._transaction(actor=actor, snapshot=snapshot) as uow:
+                yield uow
+
+    @contextmanager
+    def _transaction(self, *, actor: str | None, snapshot: bool) -> Iterator[UnitOfWork]:
         try:
             connection = self.engine.connect()
         except exc.DBAPIError:

@@ -21,7 +21,7 @@ from caseledger.facts.columnar import facts_from_dataset
 from caseledger.security.records import Records
 from caseledger.store.slices import agency_dataset
 from caseledger.store.suppressions import active
-from caseledger.web.site import Site
+from caseledger.web.site import Site, read_form
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -76,8 +76,8 @@ def register(app: FastAPI, site: Site) -> None:
             return site.render(request, "audit.html", title="Audit", who=who, values=values)
 
     @app.post("/audit", response_class=HTMLResponse)
-    async def audit_run(request: Request) -> Response:
-        form = await request.form()
+    def audit_run(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         who, result, chosen, extras = run(request, form)
         shown = filtered(result, chosen)
@@ -96,8 +96,8 @@ def register(app: FastAPI, site: Site) -> None:
         )
 
     @app.post("/audit/download")
-    async def download(request: Request) -> Response:
-        form = await request.form()
+    def download(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         fmt = str(form.get("format") or "csv")
         media, extension = FORMATS.get(fmt, FORMATS["csv"])

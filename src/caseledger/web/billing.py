@@ -19,7 +19,7 @@ from caseledger.claims.profile import load_profile, shipped
 from caseledger.claims.reconcile import summary
 from caseledger.claims.x12 import X12Error
 from caseledger.security.records import Records
-from caseledger.web.site import Site
+from caseledger.web.site import Site, read_form
 
 
 def _day(text: object) -> dt.date | None:
@@ -55,8 +55,8 @@ def register(app: FastAPI, site: Site) -> None:
         return page(request, who)
 
     @app.post("/billing", response_class=HTMLResponse)
-    async def billing_lines(request: Request) -> Response:
-        form = await request.form()
+    def billing_lines(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         start, end = _day(form.get("from")), _day(form.get("to"))
         profile = load_profile(str(form.get("payer") or "mo_healthnet"))
@@ -78,8 +78,8 @@ def register(app: FastAPI, site: Site) -> None:
         )
 
     @app.post("/billing/837")
-    async def billing_837(request: Request) -> Response:
-        form = await request.form()
+    def billing_837(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         profile = load_profile(str(form.get("payer") or "mo_healthnet"))
         with site.signed_in(request) as (uow, who):
@@ -105,11 +105,11 @@ def register(app: FastAPI, site: Site) -> None:
         )
 
     @app.post("/billing/835", response_class=HTMLResponse)
-    async def billing_835(request: Request) -> Response:
-        form = await request.form()
+    def billing_835(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         upload = form.get("file")
-        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        data = upload.file.read() if isinstance(upload, UploadFile) else b""
         error = None
         with site.signed_in(request) as (uow, who):
             Records(uow, who).check_own("import", "claim")

@@ -19,7 +19,7 @@ from caseledger.documents.monthly_report import (
 )
 from caseledger.documents.plans import PlanNotFound, print_plan
 from caseledger.security.records import Records
-from caseledger.web.site import Site
+from caseledger.web.site import Site, read_form
 
 
 def _attachment(data: bytes, media: str, name: str) -> Response:
@@ -57,8 +57,8 @@ def register(app: FastAPI, site: Site) -> None:
         )
 
     @app.post("/clients/{client_id}/monthly-report", response_class=HTMLResponse)
-    async def report_send(request: Request, client_id: str) -> Response:
-        form = await request.form()
+    def report_send(request: Request, client_id: str) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         month = str(form.get("month") or "")
         with site.signed_in(request) as (uow, who):
@@ -114,8 +114,8 @@ def register(app: FastAPI, site: Site) -> None:
         return _attachment(data, "application/pdf", f"plan-{plan_id}.pdf")
 
     @app.post("/clients/{client_id}/evidence")
-    async def evidence(request: Request, client_id: str) -> Response:
-        form = await request.form()
+    def evidence(request: Request, client_id: str) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         start: dt.date | None
         end: dt.date | None

@@ -26,7 +26,7 @@ from caseledger.security.records import Records
 from caseledger.store import UnitOfWork
 from caseledger.store.slices import encounter_slice
 from caseledger.store.suppressions import suppress
-from caseledger.web.site import Site
+from caseledger.web.site import Site, read_form
 
 ENCOUNTER = schema.table("encounters")
 #: the encounter columns the form fills in
@@ -61,7 +61,16 @@ def _list(text: str) -> str:
     return ";".join(p for p in text.replace(",", " ").replace(";", " ").split() if p)
 
 
-def _read(form: Mapping[str, Any], site: Site, who: Principal, today: dt.date) -> Entry:
+#: the ids a form's rows take while it is only being checked: fixed, so that a check while the
+#: user types finds the structured rules' findings remembered (see ``audit.check``); never saved
+DRAFT_ENCOUNTER = "E-LIVE-CHECK-"
+DRAFT_GROUP = "GS-LIVE-CHECK"
+
+
+def _read(
+    form: Mapping[str, Any], site: Site, who: Principal, today: dt.date, *, draft: bool = False
+) -> Entry:
+    """The form's rows. ``draft``: for the live check (fixed ids); else new ids, to save."""
     problems: dict[str, str] = {}
     row: dict[str, Any] = {}
     for name in FIELDS:
@@ -87,7 +96,7 @@ def _read(form: Mapping[str, Any], site: Site, who: Principal, today: dt.date) -
     group = None
     rows = []
     if attendees:
-        group_id = "GS-" + secrets.token_hex(4)
+        group_id = DRAFT_GROUP if draft else "GS-" + secrets.token_hex(4)
         leaders = [s for s in (row.get("staff_id"), str(form.get("second_staff_id") or "")) if s]
         group = {
             "group_id": group_id,
@@ -98,18 +107,17 @@ def _read(form: Mapping[str, Any], site: Site, who: Principal, today: dt.date) -
             "staff_ids": tuple(leaders),
             "place": row.get("place"),
         }
-        for client in attendees:
+        for n, client in enumerate(attendees):
             rows.append(
-                {
-                    **row,
-                    "client_id": client,
-                    "group_id": group_id,
-                    "encounter_id": "E-" + secrets.token_hex(5),
-                }
+                {**row, "client_id": client, "group_id": group_id, "encounter_id": _id(draft, n)}
             )
     else:
-        rows.append({**row, "encounter_id": "E-" + secrets.token_hex(5), "group_id": None})
+        rows.append({**row, "encounter_id": _id(draft, 0), "group_id": None})
     return Entry(rows, group, problems, form)
+
+
+def _id(draft: bool, n: int) -> str:
+    return f"{DRAFT_ENCOUNTER}{n}" if draft else "E-" + secrets.token_hex(5)
 
 
 def _units_from_time(site: Site, row: Mapping[str, Any]) -> Any:
@@ -205,12 +213,12 @@ def register(app: FastAPI, site: Site) -> None:
             return page(request, who, uow, group)
 
     @app.post("/encounters/check", response_class=HTMLResponse)
-    async def live_check(request: Request) -> Response:
-        form = await request.form()
+    def live_check(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         with site.signed_in(request) as (uow, who):
             Records(uow, who).check_own("create", "encounter")
-            entry = _read(form, site, who, today())
+            entry = _read(form, site, who, today(), draft=True)
             # The slice is read, and its reads logged, in a short transaction; the rules then
             # run outside it, so no other request waits on the store while they do.
             tables = None if entry.problems else _slice(uow, entry)
@@ -220,8 +228,8 @@ def register(app: FastAPI, site: Site) -> None:
         return site.render(request, "findings.html", problems={}, findings=found)
 
     @app.post("/encounters")
-    async def save(request: Request) -> Response:
-        form = await request.form()
+    def save(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         group = bool(form.getlist("attendees"))
         with site.signed_in(request) as (uow, who):

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from caseledger.codes.ask import SourceError, Sources, ask, configured_sources
 from caseledger.codes.search import search
 from caseledger.notes.embeddings import Embedder, default_embedder
-from caseledger.web.site import Site
+from caseledger.web.site import Site, read_form
 
 #: the longest question or search the page takes, in characters
 MAX_QUERY = 500
@@ -88,8 +88,8 @@ def register(app: FastAPI, site: Site) -> None:
             return page(request, who, on, code=code, q=q)
 
     @app.post("/policy/ask", response_class=HTMLResponse)
-    async def policy_ask(request: Request) -> Response:
-        form = await request.form()
+    def policy_ask(request: Request) -> Response:
+        form = read_form(request)
         site.check_csrf(request, str(form.get("csrf", "")))
         question = str(form.get("question") or "").strip()[:MAX_QUERY]
         on = str(form.get("on") or "")

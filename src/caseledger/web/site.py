@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import queue
 import secrets
 import threading
 from collections.abc import Iterator
@@ -14,11 +15,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import anyio.from_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 
-from caseledger.audit.check import EncounterChecker
+from caseledger.audit.check import EncounterChecker, Remembered
 from caseledger.policy import Policy, load_policy
 from caseledger.security.accounts import Accounts, AuthSettings, Principal
 from caseledger.security.passwords import Hasher
@@ -39,6 +42,10 @@ def _secure_cookies() -> bool:
     return os.environ.get("CASELEDGER_INSECURE_COOKIES") != "1"
 
 
+#: how many single-encounter checks a server process runs at once (``serve --checkers``)
+ENV_CHECKERS = "CASELEDGER_CHECKERS"
+
+
 @dataclass
 class WebSettings:
     #: cookies only over HTTPS (browsers also send them to http://localhost)
@@ -47,6 +54,20 @@ class WebSettings:
     auth: AuthSettings = field(default_factory=AuthSettings.from_env)
     #: prepare the single-encounter check's rules in the background at start
     warm_checker: bool = True
+    #: how many checks may run at once (each checker keeps its own in-process database; the
+    #: rules' queries release the interpreter's lock, so two use two cores)
+    checkers: int = field(default_factory=lambda: int(os.environ.get(ENV_CHECKERS) or 1))
+
+
+def read_form(request: Request) -> FormData:
+    """The posted form, read from a plain (not ``async``) endpoint. FastAPI runs those on worker
+    threads, so a request that runs the rules or waits on the store never holds up the event loop,
+    and with it every other request."""
+
+    async def read() -> FormData:
+        return await request.form()
+
+    return anyio.from_thread.run(read)
 
 
 def package_dir(name: str) -> Path:
@@ -61,25 +82,42 @@ class Site:
     templates: Jinja2Templates = field(
         default_factory=lambda: Jinja2Templates(directory=str(package_dir("templates")))
     )
-    _checker: EncounterChecker | None = field(default=None, init=False)
-    _checker_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _checkers: queue.LifoQueue[EncounterChecker] = field(
+        default_factory=queue.LifoQueue, init=False
+    )
+    _made: list[EncounterChecker] = field(default_factory=list, init=False)
+    _made_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _memory: Remembered = field(default_factory=Remembered, init=False)
     #: set once today's rules are prepared (``/ready`` answers 200 from then on)
     ready: threading.Event = field(default_factory=threading.Event, init=False)
 
-    @property
-    def checker(self) -> EncounterChecker:
-        """The long-lived single-encounter checker (its rules compiled once per day). One check
-        at a time: the checker keeps one in-process database."""
-        with self._checker_lock:
-            if self._checker is None:
-                self._checker = EncounterChecker(self.policy)
-            return self._checker
-
     @contextmanager
     def checking(self) -> Iterator[EncounterChecker]:
-        checker = self.checker
-        with self._checker_lock:
+        """A long-lived single-encounter checker (its rules compiled once per day), for one
+        check: a free one, or a new one while there are fewer than ``settings.checkers``, else
+        the first to come free. The checkers share what they remember."""
+        checker = self._take()
+        try:
             yield checker
+        finally:
+            self._checkers.put(checker)
+
+    def _take(self) -> EncounterChecker:
+        try:
+            return self._checkers.get_nowait()
+        except queue.Empty:
+            pass
+        made = self._make()
+        return made if made is not None else self._checkers.get()
+
+    def _make(self) -> EncounterChecker | None:
+        """A new checker, held by the caller, unless there are enough already."""
+        with self._made_lock:
+            if len(self._made) >= max(1, self.settings.checkers):
+                return None
+            checker = EncounterChecker(self.policy, memory=self._memory)
+            self._made.append(checker)
+            return checker
 
     def warm_up(self) -> None:
         """Prepares today's rules in a background thread (a check waits for it if it comes
@@ -87,19 +125,25 @@ class Site:
 
         def prepare() -> None:
             day = self.store.clock.now().date()
-            for program in self.checker.programs():
-                # One program at a time: a check that comes meanwhile waits for one, not all.
-                with self.checking() as checker:
-                    checker.prepare_program(day, program)
-            self.ready.set()
-            # Then the sentence model and the index of the packs' passages, so that the first
-            # search or question on the policy page does not wait seconds for them.
-            from caseledger.codes.ask import ask
-            from caseledger.codes.search import search
-            from caseledger.notes.embeddings import default_embedder
+            try:
+                # Each checker is prepared before it is offered: the first serves checks while
+                # the next is prepared.
+                while (checker := self._make()) is not None:
+                    try:
+                        for program in checker.programs():
+                            checker.prepare_program(day, program)
+                    finally:
+                        self._checkers.put(checker)
+                # Then the sentence model and the index of the packs' passages, so that the
+                # first search or question on the policy page does not wait seconds for them.
+                from caseledger.codes.ask import ask
+                from caseledger.codes.search import search
+                from caseledger.notes.embeddings import default_embedder
 
-            search(self.policy, "warm up", day, embedder=default_embedder(), limit=1)
-            ask(self.policy, "warm up", embedder=default_embedder(), limit=1)
+                search(self.policy, "warm up", day, embedder=default_embedder(), limit=1)
+                ask(self.policy, "warm up", embedder=default_embedder(), limit=1)
+            finally:
+                self.ready.set()
 
         threading.Thread(target=prepare, name="caseledger-warm-up", daemon=True).start()
 
