@@ -22,7 +22,9 @@ activity or excluded service whose words follow straight on the client ("client 
 group", "she picked up her refill") is the client's own doing, not the worker's, and does not count.
 
 Goals are compared by shared content words (stop words removed, simple suffixes stripped): see
-:data:`GOAL_MATCH_THRESHOLD`.
+:data:`GOAL_MATCH_THRESHOLD`. Only the sentences that may tie the note count: one that describes
+non-billable work or an excluded service and nothing billable ties nothing, whatever it is for
+(:func:`untied_sentences`).
 """
 
 from __future__ import annotations
@@ -294,6 +296,8 @@ def _phrases(
 @dataclass
 class _Reading:
     analysis: NoteAnalysis
+    #: the content words of the sentences that may tie the note to a goal (see
+    #: :func:`untied_sentences`)
     words: frozenset[str]
 
 
@@ -403,11 +407,12 @@ class _Matcher:
                     size = len(phrase)
                     if size == 1 or tuple(keys[i : i + size]) == phrase:
                         matches.append((i, i + size, what, ref))
-        note_words = content_words(words)
         opening = " ".join(text.lstrip()[:OPENING_CHARS].split()).lower()
         sentences = len(set(sentence))
         if not matches:
-            return _Reading(NoteAnalysis(opening=opening, sentences=sentences), note_words)
+            return _Reading(
+                NoteAnalysis(opening=opening, sentences=sentences), content_words(words)
+            )
 
         # negation cues inside another phrase ("could not arrange", "no-show") are not cues
         covered = {
@@ -513,9 +518,7 @@ class _Matcher:
         )  # fmt: skip
         # words that name supports or the plan only tie the service when they stand apart from
         # non-billable work ("updated the treatment plan" is paperwork, not work on the plan)
-        unbilled = {m.words.sentence for m in mentions if m.counts and m.section != "billable"} - {
-            m.words.sentence for m in mentions if m.counts and m.section == "billable"
-        }
+        unbilled = untied_sentences(mentions)
         supports: list[Words] = [w for w in found[_TIE] if w.sentence not in unbilled]
         if actions:
             supports.extend(
@@ -534,7 +537,39 @@ class _Matcher:
             opening=opening,
             sentences=sentences,
         )
-        return _Reading(analysis, note_words)
+        tie_words = (
+            [words[at[k]] for k in range(n) if sentence[k] not in unbilled] if unbilled else words
+        )
+        return _Reading(analysis, content_words(tie_words))
+
+
+def untied_sentences(mentions: Iterable[ActivityMention]) -> frozenset[int]:
+    """The sentences (by number) that describe non-billable work or an excluded service and no
+    billable work. They cannot tie a note to a goal or to supports: the work is not a community
+    support service whatever it is for, so a ride to an AA meeting or a urine test for probation
+    ties nothing (002_d22e9ccf443e9ae2.txt, 9 CSR 30-3.110 (11) guideline and (11)(B);
+    tests/notes/corpus/README.md, the goal-tie rule)."""
+    unbilled: set[int] = set()
+    billed: set[int] = set()
+    for m in mentions:
+        if m.counts:
+            (billed if m.section == "billable" else unbilled).add(m.words.sentence)
+    return frozenset(unbilled - billed)
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of ``text`` as written, numbered as :func:`split_note` numbers them (the
+    ``sentence`` of :class:`~caseledger.notes.analyzer.Words`): a piece with no words is not a
+    sentence."""
+    split = lower(text).translate(_SPLIT)
+    out: list[str] = []
+    start = 0
+    for piece in split.split("."):
+        end = start + len(piece)
+        if any(w.strip("'") for w in piece.replace(",", " ").split()):
+            out.append(" ".join(text[start:end].split()))
+        start = end + 1
+    return out
 
 
 def _weight(phrase: tuple[str, ...] | Pattern) -> int:
