@@ -136,3 +136,30 @@ def test_period_filters_findings_by_date(tmp_path: Path) -> None:
     code, out = _audit(str(folder), "--format", "json", "--from", "2025-02-01")
     assert [f["subject_id"] for f in json.loads(out)["findings"]] == [late["encounter_id"]]
     assert code == 1
+
+
+def test_notes_embeddings_reads_a_tie_to_the_goal_that_shares_no_word(tmp_path: Path) -> None:
+    """``--notes embeddings``: a note that works on the plan goal in other words is tied; the
+    packs' words alone do not see it (CSW-GOAL-TIE)."""
+    s = Scenario()
+    s.row("plan_goals", plan_id="P-SUD")["text"] = (
+        "Get a part-time job with daytime hours with help from Vocational Rehabilitation."
+    )
+    line = s.encounter(
+        "sud",
+        note_text="Looked for work with client: found two employers hiring for day shifts and "
+        "client submitted applications.",
+    )
+    folder = _folder(tmp_path, s)
+    found = {}
+    for reading in ("words", "embeddings"):
+        result = runner.invoke(
+            app,
+            ["audit", str(folder), "--as-of", "2025-03-15", "--rule", "CSW-GOAL-TIE",
+             "--notes", reading, "--format", "json", "--fail-on", "none"],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        found[reading] = {f["subject_id"] for f in json.loads(result.output)["findings"]}
+    assert found == {"words": {line["encounter_id"]}, "embeddings": set()}
+    bad = runner.invoke(app, ["audit", str(folder), "--notes", "vibes"])
+    assert bad.exit_code == 2 and "--notes must be one of words, embeddings" in bad.output

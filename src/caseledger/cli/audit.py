@@ -20,9 +20,12 @@ from caseledger.config import ENV_DB
 from caseledger.facts.columnar import Facts, FactsUnavailable, facts_from_folder
 from caseledger.facts.dataset import DatasetNotFound
 from caseledger.facts.engines import ENGINES, make_engine
+from caseledger.notes import semantic_analyzer
 from caseledger.policy import PackError, load_policy
 
 FORMATS = ("table", "json", "csv", "html")
+#: how the note rules read a note (``--notes``)
+NOTE_READINGS = ("words", "embeddings")
 FAIL_ON = ("error", "warning", "info", "none")
 EXIT_FINDINGS = 1
 
@@ -92,6 +95,13 @@ def audit_command(
     show: int = typer.Option(
         100, "--show", metavar="N", help="Findings to list in the terminal table (0: summary only)."
     ),
+    notes: str = typer.Option(
+        "words",
+        "--notes",
+        help="How the note rules read a note's tie to the plan goals: words (the packs' words "
+        "and phrases) or embeddings (also sentence similarity to each goal; loads the model, "
+        "slower on notes never read before). See docs/notes.md.",
+    ),
 ) -> None:
     """Check every service against the program rules and report what is wrong, why, with the rule's
     citation and the dollars at risk.
@@ -104,6 +114,8 @@ def audit_command(
         raise fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
     if engine not in ENGINES:
         raise fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if notes not in NOTE_READINGS:
+        raise fail(f"--notes must be one of {', '.join(NOTE_READINGS)}, got {notes!r}")
     if (folder is None) == (not store):
         raise fail(
             "give a dataset folder or --store (one of them)", hint="caseledger audit var/demo"
@@ -127,7 +139,14 @@ def audit_command(
     extras = None
     try:
         result = run_audit(
-            facts, policy, as_of=today, start=period[0], end=period[1], only=rule, exclude=exclude
+            facts,
+            policy,
+            as_of=today,
+            start=period[0],
+            end=period[1],
+            only=rule,
+            exclude=exclude,
+            analyzer=semantic_analyzer(policy) if notes == "embeddings" else None,
         )
         if fmt == "html":
             from caseledger.audit.utilization import report_extras
