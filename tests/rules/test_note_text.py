@@ -472,3 +472,13 @@ def test_findings_never_quote_more_than_the_limit(notes: list[str]) -> None:
     for f in audit(s):
         for quoted in re.findall(r'"([^"]*)"', f.message):
             assert len(quoted) <= QUOTE_LIMIT, f.message
+
+
+def test_a_note_of_non_billable_work_only_is_reported_for_that_and_not_for_its_tie() -> None:
+    s = Scenario()
+    ride = s.encounter(
+        "sud", note_text="CSW drove client to the NA meeting at the church hall for sober support."
+    )
+    tie = {f.subject_id for f in s.findings(TIE)}
+    nonbillable = {f.subject_id for f in s.findings(NONBILLABLE)}
+    assert ride["encounter_id"] in nonbillable and ride["encounter_id"] not in tie

@@ -380,10 +380,15 @@ def goal_tie(ctx: NoteContext) -> Iterable[dict[str, Any]]:
     (``goal_tie_phrases``), when it concretely describes a function that arranges supports, when
     it clearly addresses a goal of the plan in force, or when ``goal_ids`` names a goal of that
     plan and the note's words relate to that goal. A goal id alone does not tie a note that is
-    about something else."""
+    about something else.
+
+    A note that describes only work that may not be billed at all (the non-billable activities
+    and excluded services of the pack) is reported for that, by CSW-NONBILLABLE or
+    CSW-EXCLUDED-SERVICE: what the work was for cannot make it billable, so the same line is not
+    reported a second time here."""
     for line in csw_lines(ctx):
         a = line.analysis
-        if a.tied:
+        if a.tied or (a.mentions("nonbillable", "excluded") and not a.mentions("billable")):
             continue
         named = set(line.goal_ids)
         if any(
