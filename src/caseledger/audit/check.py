@@ -142,7 +142,7 @@ class EncounterChecker:
     rules: Mapping[str, RuleDef] | None = None
     analyzer: Any = None
     #: the structured findings remembered by slice; checkers of one process may share it
-    memory: Remembered = field(default_factory=lambda: Remembered())
+    memory: Remembered = field(default_factory=Remembered)
     _engine: DuckDBEngine = field(init=False)
     #: by day and by the program of the encounter checked ("" for any or unknown)
     _prepared: dict[tuple[dt.date, str], _Prepared] = field(default_factory=dict, init=False)

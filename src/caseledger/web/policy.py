@@ -17,16 +17,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from caseledger.codes.ask import SourceError, Sources, ask, configured_sources
 from caseledger.codes.search import search
-from caseledger.notes.embeddings import Embedder, default_embedder
+from caseledger.notes.embeddings import default_embedder
 from caseledger.web.site import Site, read_form
 
 #: the longest question or search the page takes, in characters
 MAX_QUERY = 500
-
-
-def embedder() -> Embedder:
-    """The sentence model the page ranks with (one per process, loaded on first use)."""
-    return default_embedder()
 
 
 def _sources() -> tuple[Sources | None, str | None]:
@@ -62,7 +57,7 @@ def register(app: FastAPI, site: Site) -> None:
         status = site.policy.code_status(code.strip().upper(), day) if code.strip() else None
         query = str(extra.pop("q", ""))[:MAX_QUERY]
         hits = (
-            search(site.policy, query, day, embedder=embedder(), limit=10)
+            search(site.policy, query, day, embedder=default_embedder(), limit=10)
             if query.strip()
             else None
         )
@@ -97,5 +92,5 @@ def register(app: FastAPI, site: Site) -> None:
             if not question:
                 return page(request, who, on, question="", ask_error="Type a question first.")
             sources, problem = _sources()
-            answer = ask(site.policy, question, embedder=embedder(), sources=sources)
+            answer = ask(site.policy, question, embedder=default_embedder(), sources=sources)
             return page(request, who, on, question=question, answer=answer, sources_problem=problem)

@@ -85,7 +85,8 @@ class Site:
     _checkers: queue.LifoQueue[EncounterChecker] = field(
         default_factory=queue.LifoQueue, init=False
     )
-    _made: list[EncounterChecker] = field(default_factory=list, init=False)
+    #: how many checkers there are (those in use and those free)
+    _made: int = field(default=0, init=False)
     _made_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _memory: Remembered = field(default_factory=Remembered, init=False)
     #: set once today's rules are prepared (``/ready`` answers 200 from then on)
@@ -113,11 +114,10 @@ class Site:
     def _make(self) -> EncounterChecker | None:
         """A new checker, held by the caller, unless there are enough already."""
         with self._made_lock:
-            if len(self._made) >= max(1, self.settings.checkers):
+            if self._made >= max(1, self.settings.checkers):
                 return None
-            checker = EncounterChecker(self.policy, memory=self._memory)
-            self._made.append(checker)
-            return checker
+            self._made += 1
+            return EncounterChecker(self.policy, memory=self._memory)
 
     def warm_up(self) -> None:
         """Prepares today's rules in a background thread (a check waits for it if it comes
