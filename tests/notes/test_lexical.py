@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseledger.notes import NoteAnalysis, Words, default_analyzer
+from caseledger.notes import NoteAnalysis, Words, default_analyzer, lexical_analyzer
 from caseledger.notes.analyzer import ActivityMention
 from caseledger.notes.lexical import (
     GOAL_MATCH_THRESHOLD,
@@ -49,8 +49,12 @@ def kinds() -> tuple[ActivityKind, ...]:
     return policy().activity_kinds("sud", ON)
 
 
-def test_the_default_analyzer_is_the_lexical_one() -> None:
-    assert isinstance(default_analyzer(policy()), LexicalAnalyzer)
+def test_the_default_analyzer_reads_the_words_and_then_the_meaning() -> None:
+    from caseledger.notes.semantic import SemanticAnalyzer
+
+    found = default_analyzer(policy())
+    assert isinstance(found, SemanticAnalyzer) and isinstance(found.lexical, LexicalAnalyzer)
+    assert isinstance(lexical_analyzer(policy()), LexicalAnalyzer)
 
 
 # ------------------------------------------------------------------------------------ activities

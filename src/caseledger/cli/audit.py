@@ -20,7 +20,7 @@ from caseledger.config import ENV_DB
 from caseledger.facts.columnar import Facts, FactsUnavailable, facts_from_folder
 from caseledger.facts.dataset import DatasetNotFound
 from caseledger.facts.engines import ENGINES, make_engine
-from caseledger.notes import semantic_analyzer
+from caseledger.notes import lexical_analyzer
 from caseledger.policy import PackError, load_policy
 
 FORMATS = ("table", "json", "csv", "html")
@@ -96,11 +96,12 @@ def audit_command(
         100, "--show", metavar="N", help="Findings to list in the terminal table (0: summary only)."
     ),
     notes: str = typer.Option(
-        "words",
+        "embeddings",
         "--notes",
-        help="How the note rules read a note's tie to the plan goals: words (the packs' words "
-        "and phrases) or embeddings (also sentence similarity to each goal; loads the model, "
-        "slower on notes never read before). See docs/notes.md.",
+        help="How the note rules read a note's tie to the plan goals: embeddings (the packs' "
+        "words and phrases, and sentence similarity to each goal) or words (the words alone: "
+        "faster on notes never read before, blind to a goal worked on in other words). See "
+        "docs/notes.md.",
     ),
 ) -> None:
     """Check every service against the program rules and report what is wrong, why, with the rule's
@@ -146,7 +147,7 @@ def audit_command(
             end=period[1],
             only=rule,
             exclude=exclude,
-            analyzer=semantic_analyzer(policy) if notes == "embeddings" else None,
+            analyzer=lexical_analyzer(policy) if notes == "words" else None,
         )
         if fmt == "html":
             from caseledger.audit.utilization import report_extras

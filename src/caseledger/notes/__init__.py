@@ -1,7 +1,9 @@
 """Reading progress notes: what activities a note describes, how it ties to the plan, and the words
-that show it. Rules use the interface in :mod:`caseledger.notes.analyzer`; :func:`default_analyzer`
-gives the built-in lexical one, :func:`semantic_analyzer` the one that also judges the tie to plan
-goals by sentence embeddings (see docs/notes.md for when each is used)."""
+that show it. Rules use the interface in :mod:`caseledger.notes.analyzer`. :func:`default_analyzer`
+gives the one every audit and check uses unless told otherwise: the packs' words and phrases, with
+the tie to plan goals judged by sentence embeddings too (:func:`semantic_analyzer`).
+:func:`lexical_analyzer` reads words alone: faster on notes never read before, and blind to a goal
+worked on in other words (see docs/notes.md)."""
 
 from __future__ import annotations
 
@@ -29,12 +31,19 @@ __all__ = [
     "Words",
     "analyze_all",
     "default_analyzer",
+    "lexical_analyzer",
     "semantic_analyzer",
 ]
 
 
 def default_analyzer(policy: Policy) -> NoteAnalyzer:
-    """The analyzer used when an audit is not given one: words and phrases from ``policy``."""
+    """The analyzer used when an audit or a check is not given one: the packs' words and phrases,
+    and goal similarity by sentence embeddings (:func:`semantic_analyzer`)."""
+    return semantic_analyzer(policy)
+
+
+def lexical_analyzer(policy: Policy) -> NoteAnalyzer:
+    """Words and phrases from ``policy`` alone (``caseledger audit --notes words``)."""
     from caseledger.notes.lexical import LexicalAnalyzer
 
     return LexicalAnalyzer(policy)

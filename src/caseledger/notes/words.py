@@ -180,3 +180,14 @@ STOP_WORDS = _set(
     client clients client's csw csws staff worker workers session sessions note notes
     """
 )
+#: words that say only that a meeting took place or will ("Met with client for the scheduled
+#: session. Will meet again next week."): a sentence of these and stop words says nothing of what
+#: the meeting was for, so it cannot tie a note to a goal
+MEETING_WORDS = _set(
+    "met meet meets meeting meetings scheduled regular regularly usual weekly monthly planned "
+    "visit visits visited appointment appointments check-in checked check"
+)
+#: words naming the people in a note (the client, the worker): nearly every note and many goals
+#: have them, so they say nothing of what either is about and are left out when the two are
+#: compared by meaning
+ROLE_WORDS = _set("client client's clients clients' csw csw's worker worker's consumer patient")
