@@ -364,7 +364,7 @@ def test_arranging_for_the_client_without_building_their_skill_is_a_warning() ->
     )
     found = {f.subject_id: f for f in s.findings(SELF)}
     assert set(found) == {for_client["encounter_id"], said["encounter_id"]}
-    assert 'activity "arranging_services"' in found[for_client["encounter_id"]].message
+    assert '"got the list of meetings near client' in found[for_client["encounter_id"]].message
     assert '"referred client to the county housing authority' in found[said["encounter_id"]].message
     assert taught["encounter_id"] not in found
     assert all(f.severity == "warning" for f in found.values())
