@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from caseledger.facts import schema
 from caseledger.facts.schema import Kind
-from caseledger.store.types import ExactDecimal, StringList
+from caseledger.store.types import ExactDecimal, IsoDate, IsoTime, StringList
 
 #: Surrogate primary key of child tables, whose natural key may hold empty cells.
 ROW_ID = "row_id"
@@ -47,9 +47,9 @@ def _sql_type(column: schema.Column) -> sa.types.TypeEngine[Any]:
     if kind is Kind.TEXT:
         return sa.Text()
     if kind in (Kind.DATE, Kind.MONTH):  # a month is stored as its first day
-        return sa.Date()
+        return IsoDate()
     if kind is Kind.TIME:
-        return sa.Time()
+        return IsoTime()
     if kind is Kind.DATETIME:  # naive: local agency time, as written in the dataset
         return sa.DateTime()
     if kind is Kind.BOOL:

@@ -6,11 +6,14 @@ a new migration (and a new type name if the stored form changes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Numeric, String
+from sqlalchemy import JSON, Date, Numeric, String, Time
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -59,3 +62,52 @@ class StringList(TypeDecorator[tuple[str, ...]]):
             return None
         items: Sequence[Any] = value
         return tuple(str(item) for item in items)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite hands back the JSON text; most cells are one of a few lists ("[]", '["HQ"]'),
+        # so each text is decoded once (the tuples are immutable, so sharing them is safe)
+        return _list_of_text
+
+
+@functools.lru_cache(maxsize=4096)
+def _list_of(text: str) -> tuple[str, ...] | None:
+    items = json.loads(text)
+    return None if items is None else tuple(str(item) for item in items)
+
+
+def _list_of_text(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else _list_of(value)
+
+
+class _IsoOnSQLite(TypeDecorator[Any]):
+    """A date or time that SQLite keeps as ISO text (how SQLAlchemy writes it there), read back
+    with the standard library's ISO parser rather than SQLAlchemy's regular expression: a
+    client's history is thousands of them per encounter checked. Other databases return the
+    value typed, unchanged."""
+
+    cache_ok = True
+    parse: Callable[[str], Any]
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse = type(self).parse
+
+        def process(value: Any) -> Any:
+            return None if value is None else parse(value)
+
+        return process
+
+
+class IsoDate(_IsoOnSQLite):
+    impl = Date
+    cache_ok = True
+    parse = dt.date.fromisoformat
+
+
+class IsoTime(_IsoOnSQLite):
+    impl = Time
+    cache_ok = True
+    parse = dt.time.fromisoformat
