@@ -16,6 +16,8 @@ from caseledger.cli import app
 from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.dataset import Dataset, read_dataset
 from caseledger.policy import load_policy
+from tests.rules.examples import EXAMPLES
+from tests.rules.scenario import AS_OF
 
 runner = CliRunner()
 SCOPED = sorted({p for d in builtin_rules().values() for p in d.programs or ()})
@@ -61,3 +63,43 @@ def test_scoped_rules_are_blind_to_other_programs(
     full = _findings(dataset, rules, as_of)
     assert full, f"the planted agency gives {program}'s rules nothing to find"
     assert _findings(narrowed, rules, as_of) == full
+
+
+ONE_LINE = sorted(r.id for r in builtin_rules().values() if r.one_line)
+
+
+def test_one_line_rules_find_the_same_on_each_encounter_alone(
+    agency: tuple[Dataset, dt.date],
+) -> None:
+    """A rule that says it reads only an encounter's own line (``RuleDef.one_line``) finds on
+    the whole agency what it finds on the agency's encounters split three ways, and only on
+    encounters: no line changes what it finds on another. Split three ways rather than one by
+    one, to stay quick; a rule that counted a client's day, month or history would find less."""
+    dataset, as_of = agency
+    assert ONE_LINE
+    encounters = dataset.rows("encounters")
+    full = _findings(dataset, ONE_LINE, as_of)
+    parts = [
+        _findings(Dataset({**dataset.tables, "encounters": encounters[i::3]}), ONE_LINE, as_of)
+        for i in range(3)
+    ]
+    assert {f[1] for f in full} == {"encounter"}
+    assert set().union(*parts) == full
+    assert len({f[0] for f in full}) >= len(ONE_LINE) // 2, "too few of the rules find anything"
+
+
+@pytest.mark.parametrize("rule", ONE_LINE)
+def test_a_one_line_rule_finds_its_failing_example_on_each_line_alone(rule: str) -> None:
+    """Each finding of the rule's failing example (tests/rules/examples.py) stands, word for
+    word, with its line the only encounter: a rule that counted the client's other lines that
+    day (GEN-DAILY-MAX) or that meeting (CSW-MEETING-UNITS) would lose it."""
+    example = EXAMPLES[rule]
+    s = example.fails()
+    as_of = example.as_of or AS_OF
+    found = {(f.subject_id, f.message) for f in s.findings(rule, as_of=as_of)}
+    assert found and all(f.subject_type == "encounter" for f in s.findings(rule, as_of=as_of))
+    lines = s.tables["encounters"]
+    for subject, message in found:
+        s.tables["encounters"] = [e for e in lines if e["encounter_id"] == subject]
+        alone = {(f.subject_id, f.message) for f in s.findings(rule, as_of=as_of)}
+        assert alone == {(subject, message)}, f"{rule} on {subject} alone finds {alone}"

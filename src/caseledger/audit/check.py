@@ -8,7 +8,9 @@ check is the cost of its data, not of building, compiling and planning sixty rul
 The findings an encounter *causes* on others (a ninth group member makes the group too large)
 are the findings on other subjects with the encounter that are not there without it. Only the
 rules that found something on another subject run a second time, on the slice without the
-encounter. Note-text rules read one note, so they run on the encounter's line alone.
+encounter. Note-text rules read one note, and the rules that read only an encounter's own line
+(``RuleDef.one_line``: its code, times, units, note, staff, client and plan, never another
+encounter), so they run on the encounter's line alone and cause nothing on others.
 
 The structured rules ask of free text only whether it holds something (see
 ``facts.columnar.text_presence``). So their findings are remembered by a digest of the slice with
@@ -125,12 +127,14 @@ class Remembered:
 
 @dataclass
 class _Prepared:
-    """The statements for one ``as_of``: every structured rule together, each rule alone (for
-    the second run), and the note rules' queries by key."""
+    """The statements for one ``as_of``: every structured rule that reads other encounters
+    together, each of them alone (for the second run), the rules that read one line together,
+    and the note rules' queries by key."""
 
     audit: CompiledAudit
     together: str | None
     alone: dict[str, str]
+    one_line: str | None = None
     note_queries: dict[str, str] = field(default_factory=dict)
 
 
@@ -176,6 +180,8 @@ class EncounterChecker:
             n: self._engine.register(n, t) for n, t in policy_frames(self.policy).items()
         }
         self._derived: dict[str, ir.Table] = {}
+        # tables derived from the one-line encounters table are not those derived from the slice
+        self._derived_line: dict[str, ir.Table] = {}
         #: how many checks ran the structured rules (the others found them remembered)
         self.structured_runs = 0
 
@@ -207,7 +213,7 @@ class EncounterChecker:
         audit = CompiledAudit(
             self._facts,
             self.policy,
-            defs,
+            [d for d in defs if not d.one_line],
             as_of,
             policy_tables=self._policy_tables,
             derived=self._derived,
@@ -218,7 +224,16 @@ class EncounterChecker:
             for r in audit.structured
             if r.build is not None
         }
-        found = _Prepared(audit, together, alone)
+        line = CompiledAudit(
+            self._note_facts,
+            self.policy,
+            [d for d in defs if d.one_line],
+            as_of,
+            policy_tables=self._policy_tables,
+            derived=self._derived_line,
+        )
+        one_line = self._prepare_sql(self._compile(line.expr)) if line.expr is not None else None
+        found = _Prepared(audit, together, alone, one_line)
         days = sorted({day for day, _ in self._prepared})
         if len(days) >= KEEP_DAYS and as_of not in days:
             for old in [k for k in self._prepared if k[0] == days[0]]:
@@ -228,8 +243,7 @@ class EncounterChecker:
 
     def _deallocate(self, prepared: _Prepared) -> None:
         names = [*prepared.alone.values(), *prepared.note_queries.values()]
-        if prepared.together:
-            names.append(prepared.together)
+        names += [n for n in (prepared.together, prepared.one_line) if n]
         for name in names:
             self._engine.raw.execute(f"DEALLOCATE {name}")
 
@@ -324,6 +338,8 @@ class EncounterChecker:
         """The structured rules' findings on the encounter, and those it causes on others (the
         slice is loaded)."""
         found = self._findings(self._execute(prepared.together)) if prepared.together else []
+        if prepared.one_line:  # before the encounters table changes below
+            found += self._findings(self._execute(prepared.one_line))
         own = [f for f in found if _about(f, encounter_id)]
         others = [f for f in found if not _about(f, encounter_id)]
         if not others:

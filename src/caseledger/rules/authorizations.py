@@ -79,6 +79,7 @@ def _label(a_id: ir.StringValue, number: ir.StringValue) -> ir.StringValue:
         "{detail} needs prior authorization, and none for this client covers the date of service."
     ),
     needs=("encounters", "authorizations"),
+    one_line=True,
 )
 def auth_missing(ctx: RuleContext) -> ir.Table:
     """Every service the pack marks as prior-authorized needs a service authorization for the
@@ -179,6 +180,7 @@ def auth_exceeded(ctx: RuleContext) -> ir.Table:
     "GEN-AUTH-MISMATCH",
     message="{detail}",
     needs=("encounters", "authorizations"),
+    one_line=True,
 )
 def auth_mismatch(ctx: RuleContext) -> ir.Table:
     """The authorization named on a line must be on file and be for the line's client, its
@@ -250,6 +252,7 @@ def auth_mismatch(ctx: RuleContext) -> ir.Table:
     "SST-TRANSPORT-PA",
     message="Transportation is billed, but {detail}.",
     needs=("encounters", "authorizations", "clients"),
+    one_line=True,
 )
 def sst_transport(ctx: RuleContext) -> ir.Table:
     """Transportation to SST held at a facility is requested on its own prior authorization form

@@ -10,7 +10,11 @@ from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
 
 
-@rule("GEN-CODE-UNKNOWN", message="Service code {detail} is not in any loaded policy pack.")
+@rule(
+    "GEN-CODE-UNKNOWN",
+    message="Service code {detail} is not in any loaded policy pack.",
+    one_line=True,
+)
 def code_unknown(ctx: RuleContext) -> ir.Table:
     """A code that no pack defines, under any modifiers on any date, cannot be billed."""
     enc = ctx.t("encounters")
@@ -26,7 +30,7 @@ def code_unknown(ctx: RuleContext) -> ir.Table:
     )
 
 
-@rule("GEN-CODE-NOT-EFFECTIVE", message="{detail}")
+@rule("GEN-CODE-NOT-EFFECTIVE", message="{detail}", one_line=True)
 def code_not_effective(ctx: RuleContext) -> ir.Table:
     """A known code billed on a date outside every period it is in force. For a deleted code the
     message names its replacements: 0372T was deleted on 2019-01-01 in favour of 97153–97158

@@ -249,6 +249,7 @@ def missed_followup(ctx: RuleContext) -> ir.Table:
     "CSW-NOT-VERBAL",
     message="Community support by {detail} was billed; only face-to-face or telephone contact "
     "is billable.",
+    one_line=True,
 )
 def not_verbal(ctx: RuleContext) -> ir.Table:
     """DBH Community Support 101 (June 2014): only verbal contact, face to face or by telephone,

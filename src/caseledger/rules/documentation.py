@@ -34,6 +34,7 @@ def business_days_between(start: ir.DateValue, end: ir.DateValue) -> ir.IntegerV
 @rule(
     "GEN-NOTE-MISSING",
     message="No progress note is documented for this billed service.",
+    one_line=True,
 )
 def note_missing(ctx: RuleContext) -> ir.Table:
     """Every billed service needs its progress note (13 CSR 70-3.030, adequate documentation);
@@ -49,7 +50,7 @@ def note_missing(ctx: RuleContext) -> ir.Table:
     )
 
 
-@rule("GEN-NOTE-UNSIGNED", message="{detail}", needs=("encounters", "staff"))
+@rule("GEN-NOTE-UNSIGNED", message="{detail}", needs=("encounters", "staff"), one_line=True)
 def note_unsigned(ctx: RuleContext) -> ir.Table:
     """A note is signed, with the date, by the staff member who rendered the service or by that
     person's supervisor (9 CSR 30-4.035 amendment: professionals' signatures carry the date).
@@ -94,7 +95,7 @@ def note_unsigned(ctx: RuleContext) -> ir.Table:
     )
 
 
-@rule("GEN-NOTE-LATE", message="{detail}")
+@rule("GEN-NOTE-LATE", message="{detail}", one_line=True)
 def note_late(ctx: RuleContext) -> ir.Table:
     """The note is signed within the documentation time frame in force on the date of service:
     72 hours until the August 2017 update of the MO HealthNet Behavioral Health Services Provider

@@ -109,6 +109,7 @@ def required_certifications(policy: Policy) -> pa.Table:
     "GEN-ENROLLMENT",
     message="The client is not enrolled in the {detail} program on the date of service.",
     needs=("encounters", "enrollments"),
+    one_line=True,
 )
 def enrollment(ctx: RuleContext) -> ir.Table:
     """A service is billed to the program whose fee schedule holds its code (whatever the
@@ -144,6 +145,7 @@ def enrollment(ctx: RuleContext) -> ir.Table:
         "On the date of service the agency does not hold what the program requires: {detail}."
     ),
     needs=("encounters", "clients", "agency_certifications"),
+    one_line=True,
 )
 def agency_certification(ctx: RuleContext) -> ir.Table:
     """The agency must hold, on the date of service, every certification the program's pack

@@ -85,7 +85,7 @@ def _in_force_codes(ctx: RuleContext, enc: ir.Table) -> ir.Table:
     )
 
 
-@rule("GEN-MODIFIER-MISMATCH", message="{detail}")
+@rule("GEN-MODIFIER-MISMATCH", message="{detail}", one_line=True)
 def modifier_mismatch(ctx: RuleContext) -> ir.Table:
     """The modifiers do not fit the service: no service in force on the date has this code with
     exactly these modifiers, or the line's group-ness contradicts the service's. An encounter
@@ -166,7 +166,7 @@ def _funding_text(value: ir.StringValue) -> ir.StringValue:
     return value
 
 
-@rule("GEN-FUNDING-CODE", message="{detail}", needs=("encounters", "enrollments"))
+@rule("GEN-FUNDING-CODE", message="{detail}", needs=("encounters", "enrollments"), one_line=True)
 def funding_code(ctx: RuleContext) -> ir.Table:
     """The client's enrollment in the service's program, in force on the date of service, is
     funded by a stream the service may not be billed under. Seed 001_31c59ab3e9157d03.txt gives

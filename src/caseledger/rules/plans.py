@@ -24,6 +24,7 @@ ONE_DAY = dt.timedelta(days=1)
     "GEN-PLAN-MISSING",
     message="No signed {detail} plan is in effect for the client on the date of service.",
     needs=("encounters", "plans"),
+    one_line=True,
 )
 def plan_missing(ctx: RuleContext) -> ir.Table:
     """Each service is delivered under a written plan of its program, signed on or before the

@@ -342,6 +342,7 @@ def _gaps_on_days(days: ir.Table, gaps: ir.Table) -> ir.Table:
     message="Rendering staff is not qualified to deliver psychosocial rehabilitation on the date "
     "of service: {detail}.",
     needs=("encounters", "staff_credentials"),
+    one_line=True,
 )
 def staff_license(ctx: RuleContext) -> ir.Table:
     """Seed 001, Qualified staff: whoever renders individual or group professional psychosocial
@@ -418,6 +419,7 @@ def staff_license(ctx: RuleContext) -> ir.Table:
     message="Rendering staff had not completed the initial training required before delivering "
     "psychosocial rehabilitation: missing {detail}.",
     needs=("encounters", "staff_trainings"),
+    one_line=True,
 )
 def initial_training(ctx: RuleContext) -> ir.Table:
     """Seed 001, Specialized Staff Training Requirements: before delivering individual or group
@@ -440,6 +442,7 @@ def initial_training(ctx: RuleContext) -> ir.Table:
     "PSR-SIX-MONTH-TRAINING",
     message="Rendering staff is past the training deadline after hire and is still {detail}.",
     needs=("encounters", "staff", "staff_trainings"),
+    one_line=True,
 )
 def six_month_training(ctx: RuleContext) -> ir.Table:
     """Seed 001, Specialized Staff Training Requirements: within six months, staff delivering

@@ -32,6 +32,7 @@ def number_text(value: ir.NumericValue) -> ir.StringValue:
     "GEN-RATE",
     message="The charge of {value:money} differs from the fee schedule amount of {limit:money} "
     "({detail}).",
+    one_line=True,
 )
 def rate(ctx: RuleContext) -> ir.Table:
     """The charge differs from the fee schedule rate in force on the date of service times the

@@ -51,6 +51,11 @@ class RuleDef:
     #: encounter of another program cannot change what the rule finds, so the single-encounter
     #: check leaves the rule out; ``tests/audit/test_check_scope.py`` holds every rule to it.
     programs: tuple[str, ...] | None = None
+    #: whether what the rule finds on an encounter depends on that encounter's own line alone
+    #: (with the client's, staff's and policy's other tables), never on other encounters. The
+    #: single-encounter check then runs it on the one line, and it cannot cause a finding on
+    #: another; ``tests/audit/test_check_scope.py`` holds every such rule to it.
+    one_line: bool = False
 
 
 _REGISTRY: dict[str, RuleDef] = {}
@@ -68,13 +73,22 @@ def rule(
     message: str,
     needs: Iterable[str] = ("encounters",),
     programs: Iterable[str] | None = None,
+    one_line: bool = False,
 ) -> Callable[[StructuredBuild], StructuredBuild]:
     """Registers a structured rule (an Ibis expression builder)."""
 
     def decorate(build: StructuredBuild) -> StructuredBuild:
         scope = tuple(programs) if programs is not None else None
         _register(
-            RuleDef(rule_id, "structured", message, tuple(needs), build=build, programs=scope)
+            RuleDef(
+                rule_id,
+                "structured",
+                message,
+                tuple(needs),
+                build=build,
+                programs=scope,
+                one_line=one_line,
+            )
         )
         return build
 

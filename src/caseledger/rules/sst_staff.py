@@ -335,6 +335,7 @@ def supervision_ratio(ctx: RuleContext) -> ir.Table:
     message="Didactic instruction must be led by a QHIP, but the rendering staff holds no QHIP "
     "credential on this date.",
     needs=("staff_credentials",),
+    one_line=True,
 )
 def didactic_qhip(ctx: RuleContext) -> ir.Table:
     """The QHIP has the primary role in didactic instruction (seed 000_970f1571fa3cbd2e.txt,
@@ -353,6 +354,7 @@ def didactic_qhip(ctx: RuleContext) -> ir.Table:
     message="The rendering direct-care worker's education is {detail}; direct-care staff need a "
     "high school diploma or equivalent.",
     needs=("staff", "staff_credentials"),
+    one_line=True,
 )
 def direct_care_education(ctx: RuleContext) -> ir.Table:
     """Direct-care staff must have a high school diploma or equivalent (seed
@@ -374,6 +376,7 @@ def direct_care_education(ctx: RuleContext) -> ir.Table:
     message="The rendering direct-care worker is more than {detail} past the hire date and is "
     "missing {value:int} of the {limit:int} Primary Skills topics.",
     needs=("staff", "staff_credentials", "staff_trainings"),
+    one_line=True,
 )
 def primary_skills(ctx: RuleContext) -> ir.Table:
     """Direct-care staff must complete the six Primary Skills of the Direct Care Worker
@@ -447,6 +450,7 @@ def primary_skills(ctx: RuleContext) -> ir.Table:
     "education in the last full employment year before this service; at least {limit:num} "
     "are required each year after the first.",
     needs=("staff", "staff_credentials", "staff_trainings"),
+    one_line=True,
 )
 def annual_ce(ctx: RuleContext) -> ir.Table:
     """After the first year of employment, direct-care staff complete at least five hours of

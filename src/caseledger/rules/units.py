@@ -90,6 +90,7 @@ def _time_text(t: ir.Table) -> ir.StringValue:
 @rule(
     "GEN-TIME-MISSING",
     message="No {detail} is documented for a service billed by time in {value:int}-minute units.",
+    one_line=True,
 )
 def time_missing(ctx: RuleContext) -> ir.Table:
     """A timed service (a unit of so many minutes, not an untimed code) without its start or end
@@ -108,6 +109,7 @@ def time_missing(ctx: RuleContext) -> ir.Table:
 @rule(
     "GEN-UNITS-EXCEED-TIME",
     message="Claimed units ({value:num}) exceed the {limit:int} that {detail} support.",
+    one_line=True,
 )
 def units_exceed_time(ctx: RuleContext) -> ir.Table:
     """More units claimed than the documented minutes support under the service's rounding mode
@@ -142,6 +144,7 @@ def units_exceed_time(ctx: RuleContext) -> ir.Table:
     "GEN-UNITS-UNDER-TIME",
     message="Claimed units ({value:num}) are fewer than the {limit:int} that {detail} "
     "support; the difference is not billed.",
+    one_line=True,
 )
 def units_under_time(ctx: RuleContext) -> ir.Table:
     """Fewer units claimed than the documented minutes support: money left on the table, reported
@@ -165,6 +168,7 @@ def units_under_time(ctx: RuleContext) -> ir.Table:
     "GEN-UNTIMED-UNITS",
     message="Claimed units ({value:num}) exceed the {limit:int} per session allowed for the "
     "untimed code {detail}.",
+    one_line=True,
 )
 def untimed_units(ctx: RuleContext) -> ir.Table:
     """An untimed code is reported per session, not by time: 0372T was an untimed procedure
@@ -235,6 +239,7 @@ def daily_max(ctx: RuleContext) -> ir.Table:
     "SST-UNIT-HALF-DAY",
     message="The encounter documents {detail}, short of the {limit:int} minutes that the "
     "{value:num} half-day unit(s) claimed need.",
+    one_line=True,
 )
 def sst_unit_half_day(ctx: RuleContext) -> ir.Table:
     """An SST unit is one three-hour half-day (seed 000_970f1571fa3cbd2e.txt, unit of service
