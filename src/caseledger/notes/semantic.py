@@ -165,7 +165,8 @@ class SemanticAnalyzer:
             self.lexical.analyze(text, program=program, on=on, goals=goals)
             for text, program, on, goals in requests
         ]
-        # per open note: the sentences that may tie it, and whether it describes concrete work
+        # per open note: the sentences that may tie it, as compared (:func:`topic`), and whether it
+        # describes concrete work
         open_: dict[int, tuple[list[str], bool]] = {}
         for n, a in enumerate(readings):
             if not a.goals or _settled(a):
@@ -177,25 +178,30 @@ class SemanticAnalyzer:
                 i for i, s in enumerate(written) if meeting_only(s)
             }
             sentences = [
-                piece for i, s in enumerate(written) if i not in untied for piece in note_pieces(s)
+                topic(piece)
+                for i, s in enumerate(written)
+                if i not in untied
+                for piece in note_pieces(s)
             ]
             if sentences:
                 open_[n] = (sentences, described_work(a, untied))
         if not open_:
             return readings
         texts: dict[str, int] = {}
+        # each goal's parts, as compared
         parts: dict[str, tuple[str, ...]] = {}
         for n, (sentences, _) in open_.items():
             for g in requests[n][3]:
-                parts.setdefault(g, goal_parts(g))
+                if g not in parts:
+                    parts[g] = tuple(topic(p) for p in goal_parts(g))
             for t in (*sentences, *(p for g in requests[n][3] for p in parts[g])):
-                texts.setdefault(topic(t), len(texts))
+                texts.setdefault(t, len(texts))
         vectors = self.embedder.embed(list(texts))
         out = list(readings)
         for n, (sentences, work) in open_.items():
-            note = vectors[[texts[topic(s)] for s in sentences]]
+            note = vectors[[texts[s] for s in sentences]]
             best = [
-                float((note @ vectors[[texts[topic(p)] for p in parts[g]]].T).max())
+                float((note @ vectors[[texts[p] for p in parts[g]]].T).max())
                 for g in requests[n][3]
             ]
             out[n] = replace(

@@ -60,8 +60,7 @@ class StringList(TypeDecorator[tuple[str, ...]]):
     def process_result_value(self, value: Any, dialect: Dialect) -> tuple[str, ...] | None:
         if value is None:
             return None
-        items: Sequence[Any] = value
-        return tuple(str(item) for item in items)
+        return _tuple_of(value)
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
@@ -71,10 +70,14 @@ class StringList(TypeDecorator[tuple[str, ...]]):
         return _list_of_text
 
 
+def _tuple_of(items: Sequence[Any]) -> tuple[str, ...]:
+    return tuple(str(item) for item in items)
+
+
 @functools.lru_cache(maxsize=4096)
 def _list_of(text: str) -> tuple[str, ...] | None:
     items = json.loads(text)
-    return None if items is None else tuple(str(item) for item in items)
+    return None if items is None else _tuple_of(items)
 
 
 def _list_of_text(value: Any) -> tuple[str, ...] | None:
