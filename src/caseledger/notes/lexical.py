@@ -113,9 +113,9 @@ def split_note(low: str) -> list[list[list[str]]]:
         clauses: list[list[str]] = []
         for clause in sentence.split(","):
             ws = clause.split()
+            if "'" in clause:  # apostrophes alone are no word (nor a clause, nor a sentence)
+                ws = [w for w in (w.strip("'") for w in ws) if w]
             if ws:
-                if "'" in clause:
-                    ws = [w for w in (w.strip("'") for w in ws) if w]
                 clauses.append(ws)
         if clauses:
             out.append(clauses)
