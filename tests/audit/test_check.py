@@ -194,3 +194,44 @@ def test_typing_a_note_reruns_the_note_rules_and_reuses_the_structured_findings(
     assert "CSW-NONBILLABLE" in rules[0] and "CSW-NONBILLABLE" not in rules[1]
     assert "GEN-NOTE-MISSING" in rules[2] and "GEN-NOTE-MISSING" not in rules[3]
     assert "GEN-CODE-UNKNOWN" in rules[4] and "GEN-CODE-UNKNOWN" not in rules[3]
+
+
+def test_a_kept_client_history_finds_what_a_fresh_read_finds(tmp_path: Path) -> None:
+    """One store serves the checks, so from the second check of a client on, its history is the
+    one kept (``Dataset.history``), converted once. Every answer equals a checker's that is
+    given the same rows with no history and remembers nothing; and a write to the store, made
+    in plain SQL, is seen by the next check."""
+    s = Scenario()
+    lines = s.weekly("sst", 27)
+    lines += _group(s, "A9", 9)
+    db = _store(tmp_path, s)
+    kept = EncounterChecker(policy())
+    fresh = EncounterChecker(policy(), memory=Remembered(capacity=0))
+    sst = [line["encounter_id"] for line in lines[:27]]
+    order = [sst[26], sst[0], sst[26], lines[-1]["encounter_id"], sst[5], sst[26]]
+    try:
+        with Store.open(db) as store:
+            seen = []
+            for eid in order:
+                with store.unit_of_work() as uow:
+                    dataset, _ = encounter_slice(uow, eid)
+                assert dataset.history is not None
+                plain = Dataset(dataset.tables)
+                found = kept.check(dataset, eid, as_of=AS_OF).findings
+                assert found == fresh.check(plain, eid, as_of=AS_OF).findings
+                seen.append({f.rule for f in found})
+            # the 27th line made into a billing-free line: the cap no longer counts it
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "UPDATE encounters SET billable = false WHERE encounter_id = ?", (sst[25],)
+                )
+            with store.unit_of_work() as uow:
+                dataset, _ = encounter_slice(uow, sst[26])
+            after = kept.check(dataset, sst[26], as_of=AS_OF).findings
+            assert after == fresh.check(Dataset(dataset.tables), sst[26], as_of=AS_OF).findings
+    finally:
+        kept.close()
+        fresh.close()
+    assert "SST-LIFETIME-CAP" in seen[0]
+    assert seen[2] == seen[0] and seen[5] == seen[0]
+    assert "SST-LIFETIME-CAP" not in {f.rule for f in after}

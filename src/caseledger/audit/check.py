@@ -12,6 +12,11 @@ encounter. Note-text rules read one note, and the rules that read only an encoun
 (``RuleDef.one_line``: its code, times, units, note, staff, client and plan, never another
 encounter), so they run on the encounter's line alone and cause nothing on others.
 
+The two kinds run at once, on two in-process DuckDB databases ("lanes") that read the same rows:
+the history lane runs the rules that read other encounters, the line lane runs the one-line and
+note rules. DuckDB lets go of Python while it executes, so on two cores a check takes about as
+long as the slower lane rather than the sum of both.
+
 The structured rules ask of free text only whether it holds something (see
 ``facts.columnar.text_presence``). So their findings are remembered by a digest of the slice with
 every text cell reduced to that: while a user types a note, which is when the web form sends most
@@ -26,7 +31,8 @@ import hashlib
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +50,7 @@ from caseledger.audit.engine import (
 )
 from caseledger.audit.findings import Finding, sort_key
 from caseledger.facts.columnar import Facts, arrow_table
-from caseledger.facts.dataset import Dataset
+from caseledger.facts.dataset import Dataset, KnownRows
 from caseledger.facts.engines import DuckDBEngine
 from caseledger.facts.policy_frames import policy_frames
 from caseledger.facts.schema import TABLES, Kind
@@ -57,6 +63,8 @@ from caseledger.rules.registry import RuleDef
 #: how many days' compiled rules a checker keeps (a server checks against today, sometimes
 #: against a date in the past)
 KEEP_DAYS = 4
+#: how many client histories a checker keeps as columns
+KEEP_HISTORIES = 8
 #: how many slices' structured findings a checker remembers
 KEEP_SLICES = 512
 #: the name of the table holding the one encounter the note rules read
@@ -126,10 +134,37 @@ class Remembered:
 
 
 @dataclass
+class _Lane:
+    """One in-process DuckDB database: the slice's tables (behind the ``_Rows`` the checker
+    fills), the policy as tables, and the tables the rules derive from the policy."""
+
+    engine: DuckDBEngine
+    facts: Facts
+    policy_tables: dict[str, ir.Table]
+    derived: dict[str, ir.Table] = field(default_factory=dict)
+
+    def prepare(self, expr: ir.Table) -> str:
+        """Compiles ``expr`` and has DuckDB prepare it; returns the statement's name."""
+        name = f"caseledger_rule_{next(_names)}"
+        sql = str(self.engine.backend.compile(expr))
+        self.engine.raw.execute(f"PREPARE {name} AS {sql}")
+        return name
+
+    def execute(self, name: str) -> list[dict[str, Any]]:
+        cursor = self.engine.raw.execute(f"EXECUTE {name}")
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def deallocate(self, names: list[str]) -> None:
+        for name in names:
+            self.engine.raw.execute(f"DEALLOCATE {name}")
+
+
+@dataclass
 class _Prepared:
     """The statements for one ``as_of``: every structured rule that reads other encounters
-    together, each of them alone (for the second run), the rules that read one line together,
-    and the note rules' queries by key."""
+    together and each of them alone (for the second run), on the history lane; the rules that
+    read one line together, and the note rules' queries by key, on the line lane."""
 
     audit: CompiledAudit
     together: str | None
@@ -147,7 +182,6 @@ class EncounterChecker:
     analyzer: Any = None
     #: the structured findings remembered by slice; checkers of one process may share it
     memory: Remembered = field(default_factory=Remembered)
-    _engine: DuckDBEngine = field(init=False)
     #: by day and by the program of the encounter checked ("" for any or unknown)
     _prepared: dict[tuple[dt.date, str], _Prepared] = field(default_factory=dict, init=False)
 
@@ -155,45 +189,37 @@ class EncounterChecker:
         if self.analyzer is None:
             # one analyzer for every check: it builds its phrase matchers once per program and day
             self.analyzer = default_analyzer(self.policy)
-        self._engine = DuckDBEngine(threads=1)
         defs = self.rules if self.rules is not None else builtin_rules()
         self._defs = select_rules(defs, self.policy)
         self._by_id = {d.id: d for d in self._defs}
         self._metas: dict[str, RuleMeta] = {m.id: m for m in self.policy.rules()}
         self._notes = [d for d in self._defs if d.kind == "note" and d.check is not None]
-        raw, backend = self._engine.raw, self._engine.backend
-        self._sources: dict[str, _Rows] = {}
-        for t in (*TABLES, None):
-            name = t.name if t is not None else _NOTE_ENCOUNTER
-            schema_of = t if t is not None else _encounters_table()
-            self._sources[name] = _Rows(arrow_table(schema_of, ()))
-            raw.register(name, self._sources[name])
-        names = frozenset(t.name for t in TABLES)
-        tables = {n: backend.table(n) for n in names}
-        self._facts = Facts(self._engine, tables, names)
-        self._note_facts = Facts(
-            self._engine, {**tables, "encounters": backend.table(_NOTE_ENCOUNTER)}, names
-        )
-        # The policy as tables is the same whatever the day; registered once so that statements
-        # prepared for one day keep reading it while another day's are prepared.
-        self._policy_tables = {
-            n: self._engine.register(n, t) for n, t in policy_frames(self.policy).items()
-        }
-        self._derived: dict[str, ir.Table] = {}
-        # tables derived from the one-line encounters table are not those derived from the slice
-        self._derived_line: dict[str, ir.Table] = {}
+        self._sources: dict[str, _Rows] = {t.name: _Rows(arrow_table(t, ())) for t in TABLES}
+        self._sources[_NOTE_ENCOUNTER] = _Rows(arrow_table(_encounters_table(), ()))
+        self._history = self._lane("encounters")
+        # the line lane's rules read the one encounter checked as their encounters table
+        self._line = self._lane(_NOTE_ENCOUNTER)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="caseledger-check")
+        self._histories: OrderedDict[Hashable, pa.Table] = OrderedDict()
         #: how many checks ran the structured rules (the others found them remembered)
         self.structured_runs = 0
 
+    def _lane(self, encounters: str) -> _Lane:
+        """A lane whose rules read the source ``encounters`` as the encounters table. The policy
+        as tables is the same whatever the day; it is registered once so that statements
+        prepared for one day keep reading it while another day's are prepared."""
+        engine = DuckDBEngine(threads=1)
+        tables: dict[str, ir.Table] = {}
+        for name in {t.name for t in TABLES} - {"encounters"}:
+            engine.raw.register(name, self._sources[name])
+            tables[name] = engine.backend.table(name)
+        engine.raw.register(encounters, self._sources[encounters])
+        tables["encounters"] = engine.backend.table(encounters)
+        facts = Facts(engine, tables, frozenset(t.name for t in TABLES))
+        policy_tables = {n: engine.register(n, t) for n, t in policy_frames(self.policy).items()}
+        return _Lane(engine, facts, policy_tables)
+
     # ------------------------------------------------------------------------------ preparing
-
-    def _prepare_sql(self, sql: str) -> str:
-        name = f"caseledger_rule_{next(_names)}"
-        self._engine.raw.execute(f"PREPARE {name} AS {sql}")
-        return name
-
-    def _compile(self, expr: ir.Table) -> str:
-        return str(self._engine.backend.compile(expr))
 
     def _program(self, encounter: Mapping[str, Any] | None) -> str:
         """The program of the encounter's service on its date ("" when the packs do not know
@@ -210,29 +236,30 @@ class EncounterChecker:
         if found is not None:
             return found
         defs = [d for d in self._defs if not program or d.programs is None or program in d.programs]
+        history, lane = self._history, self._line
         audit = CompiledAudit(
-            self._facts,
+            history.facts,
             self.policy,
             [d for d in defs if not d.one_line],
             as_of,
-            policy_tables=self._policy_tables,
-            derived=self._derived,
+            policy_tables=history.policy_tables,
+            derived=history.derived,
         )
-        together = self._prepare_sql(self._compile(audit.expr)) if audit.expr is not None else None
+        together = history.prepare(audit.expr) if audit.expr is not None else None
         alone = {
-            r.id: self._prepare_sql(self._compile(standardize(r.build(audit.context), r.id)))
+            r.id: history.prepare(standardize(r.build(audit.context), r.id))
             for r in audit.structured
             if r.build is not None
         }
         line = CompiledAudit(
-            self._note_facts,
+            lane.facts,
             self.policy,
             [d for d in defs if d.one_line],
             as_of,
-            policy_tables=self._policy_tables,
-            derived=self._derived_line,
+            policy_tables=lane.policy_tables,
+            derived=lane.derived,
         )
-        one_line = self._prepare_sql(self._compile(line.expr)) if line.expr is not None else None
+        one_line = lane.prepare(line.expr) if line.expr is not None else None
         found = _Prepared(audit, together, alone, one_line)
         days = sorted({day for day, _ in self._prepared})
         if len(days) >= KEEP_DAYS and as_of not in days:
@@ -242,10 +269,10 @@ class EncounterChecker:
         return found
 
     def _deallocate(self, prepared: _Prepared) -> None:
-        names = [*prepared.alone.values(), *prepared.note_queries.values()]
-        names += [n for n in (prepared.together, prepared.one_line) if n]
-        for name in names:
-            self._engine.raw.execute(f"DEALLOCATE {name}")
+        together = [prepared.together] if prepared.together else []
+        self._history.deallocate([*together, *prepared.alone.values()])
+        one_line = [prepared.one_line] if prepared.one_line else []
+        self._line.deallocate([*one_line, *prepared.note_queries.values()])
 
     def prepare(self, as_of: dt.date) -> None:
         """Builds, compiles and prepares the rules for ``as_of`` ahead of the first check (a
@@ -262,11 +289,6 @@ class EncounterChecker:
 
     # -------------------------------------------------------------------------------- running
 
-    def _execute(self, name: str) -> list[dict[str, Any]]:
-        cursor = self._engine.raw.execute(f"EXECUTE {name}")
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
     def _findings(self, rows: list[dict[str, Any]]) -> list[Finding]:
         return [to_finding(self._metas[r["rule"]], self._by_id[r["rule"]], r) for r in rows]
 
@@ -277,12 +299,13 @@ class EncounterChecker:
         def run(key: str, build: Callable[[], ir.Table]) -> list[dict[str, Any]]:
             name = prepared.note_queries.get(key)
             if name is None:
-                name = self._prepare_sql(self._compile(build()))
+                name = self._line.prepare(build())
                 prepared.note_queries[key] = name
-            return self._execute(name)
+            return self._line.execute(name)
 
+        lane = self._line
         ctx = NoteContext(
-            self._note_facts, self._policy_tables, as_of, self.policy, self.analyzer, runner=run
+            lane.facts, lane.policy_tables, as_of, self.policy, self.analyzer, runner=run
         )
         found: list[Finding] = []
         for d in self._notes:
@@ -293,18 +316,43 @@ class EncounterChecker:
     def _load(
         self,
         dataset: Dataset,
-        encounter: list[dict[str, Any]] | None = None,
+        encounter_id: str,
+        this: list[dict[str, Any]],
+        known: tuple[KnownRows, int] | None,
         *,
         encounters: bool = True,
     ) -> None:
         """Puts the slice behind the statements' table names. Without ``encounters``, the
         encounters table is left empty: the note rules read only the encounter checked, and
-        converting the client's history is the larger part of loading a slice."""
+        converting the client's history is the larger part of loading a slice. A history the
+        slice begins with (``known``) is converted once and kept."""
         for t in TABLES:
-            rows = dataset.rows(t.name) if encounters or t.name != "encounters" else ()
-            self._sources[t.name].table = arrow_table(t, rows)
-        if encounter is not None:
-            self._sources[_NOTE_ENCOUNTER].table = arrow_table(_encounters_table(), encounter)
+            rows = dataset.rows(t.name)
+            if t.name != "encounters":
+                self._sources[t.name].table = arrow_table(t, rows)
+            elif not encounters:
+                self._sources[t.name].table = arrow_table(t, ())
+            elif known is None:
+                self._sources[t.name].table = arrow_table(t, rows)
+            else:
+                history, count = known
+                whole = self._history_table(history)
+                kept = whole.filter(pc.not_equal(whole["encounter_id"], pa.scalar(encounter_id)))
+                rest = arrow_table(t, rows[count:])
+                self._sources[t.name].table = pa.concat_tables([kept, rest])
+        self._sources[_NOTE_ENCOUNTER].table = arrow_table(_encounters_table(), this)
+
+    def _history_table(self, history: KnownRows) -> pa.Table:
+        """A client history's rows as columns, converted once per history."""
+        found = self._histories.get(history.key)
+        if found is None:
+            found = arrow_table(_encounters_table(), list(history.rows))
+            self._histories[history.key] = found
+            while len(self._histories) > KEEP_HISTORIES:
+                self._histories.popitem(last=False)
+        else:
+            self._histories.move_to_end(history.key)
+        return found
 
     def check(self, dataset: Dataset, encounter_id: str, *, as_of: dt.date) -> CheckResult:
         """Checks encounter ``encounter_id`` of the slice ``dataset`` (see
@@ -315,71 +363,124 @@ class EncounterChecker:
         if (as_of, program) not in self._prepared and (as_of, "") in self._prepared:
             program = ""  # every rule, already prepared, rather than wait for a narrower plan
         prepared = self._prepared_for(as_of, program)
-        key = _digest(dataset, encounter_id, as_of, program)
+        known = _known_history(dataset, encounter_id)
+        key = _digest(dataset, encounter_id, as_of, program, known)
         structured = self.memory.get(key)
-        self._load(dataset, this, encounters=structured is None)
-        # Note rules read the encounter's own line (and say so on it, or on its plan).
-        notes = self._note_findings(prepared, as_of)
-        own = [f for f in notes if _about(f, encounter_id)]
-        caused = [f for f in notes if not _about(f, encounter_id)]
-        if structured is None:
-            structured = self._structured_findings(prepared, encounter_id)
+        self._load(dataset, encounter_id, this, known, encounters=structured is None)
+        if structured is not None:
+            line = self._line_findings(prepared, as_of, structured=False)
+        else:
+            # the line lane in the worker thread, the history lane here, both in DuckDB at once
+            pending = self._pool.submit(self._line_findings, prepared, as_of, structured=True)
+            try:
+                history = self._history_findings(prepared, encounter_id)
+            finally:
+                line = pending.result()  # the line lane is done with the slice either way
+            structured = _split([*history[0], *line[1]], encounter_id, history[1])
             self.structured_runs += 1
             self.memory.put(key, structured)
-        own += structured[0]
-        caused += structured[1]
+        own = [f for f in line[0] if _about(f, encounter_id)] + structured[0]
+        caused = [f for f in line[0] if not _about(f, encounter_id)] + structured[1]
         own.sort(key=sort_key)
         caused.sort(key=sort_key)
         return CheckResult(encounter_id, own, caused)
 
-    def _structured_findings(
-        self, prepared: _Prepared, encounter_id: str
+    def _line_findings(
+        self, prepared: _Prepared, as_of: dt.date, *, structured: bool
     ) -> tuple[list[Finding], list[Finding]]:
-        """The structured rules' findings on the encounter, and those it causes on others (the
-        slice is loaded)."""
-        found = self._findings(self._execute(prepared.together)) if prepared.together else []
-        if prepared.one_line:  # before the encounters table changes below
-            found += self._findings(self._execute(prepared.one_line))
-        own = [f for f in found if _about(f, encounter_id)]
-        others = [f for f in found if not _about(f, encounter_id)]
+        """The line lane: the note rules' findings, and the one-line rules' if ``structured``.
+        Note rules read the encounter's own line (and say so on it, or on its plan)."""
+        notes = self._note_findings(prepared, as_of)
+        if not structured or not prepared.one_line:
+            return notes, []
+        return notes, self._findings(self._line.execute(prepared.one_line))
+
+    def _history_findings(
+        self, prepared: _Prepared, encounter_id: str
+    ) -> tuple[list[Finding], set[tuple[str, str, str]]]:
+        """The history lane: the findings of the rules that read other encounters, and of those
+        on other subjects, the ones that stand without the encounter too (the slice is loaded)."""
+        history = self._history
+        found = self._findings(history.execute(prepared.together)) if prepared.together else []
+        others = {f.rule for f in found if not _about(f, encounter_id)}
+        before: set[tuple[str, str, str]] = set()
         if not others:
-            return own, []
+            return found, before
         source = self._sources["encounters"]
         source.table = source.table.filter(
             pc.not_equal(source.table["encounter_id"], pa.scalar(encounter_id))
         )
-        before: set[tuple[str, str, str]] = set()
-        for rule in sorted({f.rule for f in others}):
+        for rule in sorted(others):
             name = prepared.alone.get(rule)
             if name is not None:
                 before.update(
                     (f.rule, f.subject_type, f.subject_id)
-                    for f in self._findings(self._execute(name))
+                    for f in self._findings(history.execute(name))
                 )
-        return own, [f for f in others if (f.rule, f.subject_type, f.subject_id) not in before]
+        return found, before
 
     def close(self) -> None:
         for prepared in self._prepared.values():
             self._deallocate(prepared)
         self._prepared.clear()
-        self._engine.close()
+        self._pool.shutdown()
+        self._history.engine.close()
+        self._line.engine.close()
+
+
+def _split(
+    found: list[Finding], encounter_id: str, before: set[tuple[str, str, str]]
+) -> tuple[list[Finding], list[Finding]]:
+    """The findings on the encounter, and those on others that do not stand without it."""
+    own = [f for f in found if _about(f, encounter_id)]
+    caused = [
+        f
+        for f in found
+        if not _about(f, encounter_id) and (f.rule, f.subject_type, f.subject_id) not in before
+    ]
+    return own, caused
 
 
 def _about(finding: Finding, encounter_id: str) -> bool:
     return finding.subject_type == "encounter" and finding.subject_id == encounter_id
 
 
-def _digest(dataset: Dataset, encounter_id: str, as_of: dt.date, program: str) -> bytes:
+def _known_history(dataset: Dataset, encounter_id: str) -> tuple[KnownRows, int] | None:
+    """The client history the slice's encounters begin with (``Dataset.history``, the
+    encounter checked left out of it), and how many rows of the table it makes; None when the
+    slice has none or does not begin with it."""
+    history = dataset.history
+    if history is None or history.key is None:
+        return None
+    kept = [r for r in history.rows if r["encounter_id"] != encounter_id]
+    rows = dataset.rows("encounters")
+    if len(rows) < len(kept) or any(a is not b for a, b in zip(kept, rows, strict=False)):
+        return None
+    return history, len(kept)
+
+
+def _digest(
+    dataset: Dataset,
+    encounter_id: str,
+    as_of: dt.date,
+    program: str,
+    known: tuple[KnownRows, int] | None = None,
+) -> bytes:
     """What the structured rules' findings on ``encounter_id`` depend on: every row of the
     slice, the free text of the encounter checked reduced to whether it holds anything other than
     white space. (Other rows' text is kept whole: that makes the key no less safe, and it spares
-    going through every cell of the client's history.)"""
+    going through every cell of the client's history.) A client history the slice begins with
+    counts by its key, which names exactly its rows."""
     out: list[Any] = [encounter_id, as_of, program]
     texts = [c.name for c in _encounters_table().columns if c.kind is Kind.TEXT]
     for table in TABLES:
         out.append(table.name)
+        rows = dataset.rows(table.name)
+        if table.name == "encounters" and known is not None:
+            out.append(("history", known[0].key))
+            rows = rows[known[1] :]
         names: tuple[str, ...] = ()
-        for row in dataset.rows(table.name):
+        for row in rows:
             if table.name == "encounters" and row.get("encounter_id") == encounter_id:
                 row = _presence(row, texts)
             # a row's values in its columns' order, and the columns whenever they change

@@ -8,7 +8,7 @@ an equal dataset, and write → read → write gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from caseledger.facts.schema import BY_NAME, TABLES, Table, load_order
 __all__ = [
     "Dataset",
     "DatasetNotFound",
+    "KnownRows",
     "Problem",
     "ReadResult",
     "Row",
@@ -32,15 +33,30 @@ __all__ = [
 _FILES: dict[str, Table] = {t.filename: t for t in TABLES}
 
 
+@dataclass(frozen=True)
+class KnownRows:
+    """Rows a reader has read before and holds unchanged: ``key`` names exactly these rows (the
+    same key, the same rows, within one process), so what was worked out from them once, such
+    as their columns, can be kept by the key."""
+
+    key: Hashable
+    rows: Sequence[Row]
+
+
 @dataclass
 class Dataset:
     """The rows of each table present in a dataset, values parsed (see ``cells.parse``).
 
     Every row holds every contract column of its table; extra columns, which other systems may
-    add, are kept as text and listed in ``extra_columns``."""
+    add, are kept as text and listed in ``extra_columns``.
+
+    ``history``, in the slice of one encounter, is its client's encounter history as the store
+    keeps it: the encounters table begins with those rows, the encounter checked left out (its
+    row as given comes later)."""
 
     tables: dict[str, list[Row]]
     extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    history: KnownRows | None = None
 
     def rows(self, name: str) -> list[Row]:
         """The rows of table ``name``; none when its file is absent."""

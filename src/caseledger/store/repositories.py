@@ -206,7 +206,7 @@ class Repository:
 
     def _select(self, *conditions: sa.ColumnElement[bool]) -> list[Row]:
         rows = self._rows_of(self._conn.execute(self._query(*conditions)))
-        self._log_reads(rows)
+        self.log_reads(rows)
         return rows
 
     def _rows_of(self, result: sa.CursorResult[Any]) -> list[Row]:
@@ -236,7 +236,9 @@ class Repository:
             order.append(self.table.c[tables.ROW_ID])
         return sa.select(self.table).where(*conditions).order_by(*order)
 
-    def _log_reads(self, rows: list[Row]) -> None:
+    def log_reads(self, rows: Sequence[Row]) -> None:
+        """Writes the access-log entries of reading ``rows`` (one per client), as every read
+        of this repository does; for rows a caller kept from an earlier read."""
         if self.link is None or not rows:
             return
         per_client: dict[str, list[Row]] = defaultdict(list)

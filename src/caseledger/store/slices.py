@@ -43,7 +43,10 @@ def encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Row
     day, group_id = row["date"], row.get("group_id")
     assert isinstance(day, dt.date)
 
-    encounters = [e for e in uow.encounters.for_client(str(client_id)) if e["encounter_id"] != eid]
+    # The client's history first, as the store keeps it (``Dataset.history``), then the rows
+    # it does not hold, then the encounter as given.
+    history = uow.client_history(str(client_id))
+    encounters = [e for e in history.rows if e["encounter_id"] != eid]
     if staff_id:
         encounters += uow.encounters.for_staff(str(staff_id), day, day)
     if group_id:
@@ -97,7 +100,7 @@ def encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Row
     tables["agency_certifications"] = (
         uow.repo("agency_certifications").list_by_parent(str(agency_id)) if agency_id else []
     )
-    return Dataset(tables), row
+    return Dataset(tables, history=history), row
 
 
 def agency_dataset(uow: UnitOfWork, agency_id: str) -> Dataset:

@@ -162,6 +162,14 @@ store_meta = sa.Table(
 #: the ``store_meta`` entry holding the store's id
 STORE_ID = "store_id"
 
+client_revisions = sa.Table(
+    "client_revisions",
+    metadata,
+    sa.Column("client_id", sa.String(), primary_key=True),
+    sa.Column("revision", sa.BigInteger(), nullable=False),
+    comment="How many times each client's encounters have changed (kept by triggers).",
+)
+
 
 def table(name: str) -> sa.Table:
     """The store table holding the dataset file ``name``."""

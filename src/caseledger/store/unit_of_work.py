@@ -13,10 +13,12 @@ from sqlalchemy import exc
 
 from caseledger.config import redacted
 from caseledger.facts import schema
+from caseledger.facts.dataset import KnownRows
 from caseledger.store import migrate, tables
 from caseledger.store.access_log import AccessLog, Clock, SystemClock, default_actor
 from caseledger.store.engine import check_reachable, create_engine
 from caseledger.store.errors import SchemaOutOfDate, StoreUnavailable
+from caseledger.store.histories import Histories
 from caseledger.store.repositories import EncounterRepository, Repository
 from caseledger.store.secrets import StoreSecrets, secrets_dir
 
@@ -24,11 +26,16 @@ from caseledger.store.secrets import StoreSecrets, secrets_dir
 class UnitOfWork:
     """One transaction on the store, with its repositories and its access log."""
 
-    def __init__(self, connection: sa.Connection, access: AccessLog) -> None:
+    def __init__(
+        self, connection: sa.Connection, access: AccessLog, histories: Histories | None = None
+    ) -> None:
         self.connection = connection
         self.access = access
         self._repositories: dict[str, Repository] = {}
         self._discarded = False
+        self._histories = histories
+        #: histories read in this transaction, offered to other readers once it commits
+        self.read_histories: list[tuple[str, int, KnownRows]] = []
 
     @property
     def actor(self) -> str:
@@ -48,6 +55,28 @@ class UnitOfWork:
         assert isinstance(repository, EncounterRepository)
         return repository
 
+    def client_history(self, client_id: str) -> KnownRows:
+        """Every stored encounter of ``client_id``, read and access-logged in this transaction.
+        When the client's encounters have not changed since the store last read them (the count
+        the triggers keep, see :mod:`caseledger.store.histories`), those rows are given again,
+        under the same key, and only the access log is written."""
+        revision = self.connection.execute(
+            sa.select(tables.client_revisions.c.revision).where(
+                tables.client_revisions.c.client_id == client_id
+            )
+        ).scalar_one_or_none()
+        revision = revision or 0
+        kept = self._histories.get(client_id, revision) if self._histories else None
+        if kept is not None:
+            self.encounters.log_reads(kept.rows)
+            return kept
+        rows = self.encounters.for_client(client_id)
+        if self._histories is None:
+            return KnownRows(None, tuple(rows))
+        history = self._histories.read(rows)
+        self.read_histories.append((client_id, revision, history))
+        return history
+
     def discard(self) -> None:
         """Roll back at the end instead of committing (a dry run)."""
         self._discarded = True
@@ -65,6 +94,8 @@ class Store:
         self.engine = create_engine(url)
         self.clock: Clock = clock or SystemClock()
         self._secrets: StoreSecrets | None = None
+        #: client histories kept between reads (see :mod:`caseledger.store.histories`)
+        self.histories = Histories()
         # SQLite has one writer at a time, and every unit of work writes (the access log). A
         # thread waiting on SQLite's busy handler sleeps in steps of up to 100 ms and is not woken
         # when the lock frees; waiting on this lock instead, the threads of one process (a web
@@ -157,7 +188,7 @@ class Store:
                 clock=self.clock,
                 secrets=self.secrets,
             )
-            uow = UnitOfWork(connection, access)
+            uow = UnitOfWork(connection, access, self.histories)
             try:
                 yield uow
             except BaseException:
@@ -174,6 +205,8 @@ class Store:
                 connection.invalidate()
                 raise
             access.committed()
+            for client_id, revision, history in uow.read_histories:
+                self.histories.put(client_id, revision, history)
 
     @property
     def secrets(self) -> StoreSecrets:

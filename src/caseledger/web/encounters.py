@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from caseledger.audit.findings import Finding, sort_key
 from caseledger.facts import schema
 from caseledger.facts.cells import CellError, parse
-from caseledger.facts.dataset import Dataset, Row
+from caseledger.facts.dataset import Dataset
 from caseledger.policy.rounding import units_for_minutes
 from caseledger.security.accounts import Principal
 from caseledger.security.records import Records
@@ -141,9 +141,10 @@ def _check(site: Site, uow: UnitOfWork, entry: Entry, as_of: dt.date) -> list[Fi
     return _run_check(site, _slice(uow, entry), entry, as_of)
 
 
-def _slice(uow: UnitOfWork, entry: Entry) -> dict[str, list[Row]]:
+def _slice(uow: UnitOfWork, entry: Entry) -> Dataset:
     """The rows the check reads: the slice of the store the new rows touch, with them in it
-    (read, and access-logged, in ``uow``)."""
+    (read, and access-logged, in ``uow``). The group's other lines come after the client's
+    history, which the slice begins with (``Dataset.history``)."""
     first = entry.rows[0]
     dataset, _ = encounter_slice(uow, first)
     tables = {name: list(rows) for name, rows in dataset.tables.items()}
@@ -154,15 +155,13 @@ def _slice(uow: UnitOfWork, entry: Entry) -> dict[str, list[Row]]:
             client = uow.repo("clients").get(str(extra["client_id"]))
             if client and all(c["client_id"] != client["client_id"] for c in tables["clients"]):
                 tables["clients"].append(client)
-    return tables
+    return Dataset(tables, history=dataset.history)
 
 
-def _run_check(
-    site: Site, tables: dict[str, list[Row]], entry: Entry, as_of: dt.date
-) -> list[Finding]:
+def _run_check(site: Site, dataset: Dataset, entry: Entry, as_of: dt.date) -> list[Finding]:
     first = entry.rows[0]
     with site.checking() as checker:
-        result = checker.check(Dataset(tables), str(first["encounter_id"]), as_of=as_of)
+        result = checker.check(dataset, str(first["encounter_id"]), as_of=as_of)
     new = {str(r["encounter_id"]) for r in entry.rows}
     found = [f for f in result.findings if f.subject_type != "encounter" or f.subject_id in new]
     found.sort(key=sort_key)
@@ -221,10 +220,10 @@ def register(app: FastAPI, site: Site) -> None:
             entry = _read(form, site, who, today(), draft=True)
             # The slice is read, and its reads logged, in a short transaction; the rules then
             # run outside it, so no other request waits on the store while they do.
-            tables = None if entry.problems else _slice(uow, entry)
-        if tables is None:
+            dataset = None if entry.problems else _slice(uow, entry)
+        if dataset is None:
             return site.render(request, "findings.html", problems=entry.problems, findings=[])
-        found = _run_check(site, tables, entry, today())
+        found = _run_check(site, dataset, entry, today())
         return site.render(request, "findings.html", problems={}, findings=found)
 
     @app.post("/encounters")
