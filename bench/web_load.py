@@ -12,6 +12,10 @@ the sign-in page (no session, no records).
 
     python bench/web_load.py --users 50 --rounds 5            # people (1 s pauses)
     python bench/web_load.py --users 50 --rounds 5 --think 0  # back to back
+    python bench/web_load.py --users 50 --rounds 5 --think 3 --ramp 10  # arriving over 10 s
+
+By default every user starts at the same instant, so their first encounters come in a burst: the
+worst case, as if fifty people sat down at nine o'clock sharp. ``--ramp`` spreads the arrivals.
 """
 
 from __future__ import annotations
@@ -120,6 +124,12 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause between a user's actions, seconds"
     )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="users arrive at random over this many seconds (0: all at the same instant)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -184,6 +194,7 @@ def main() -> None:
 
             def simulate(name: str) -> None:
                 rng = random.Random(name)
+                time.sleep(rng.uniform(0, args.ramp))
 
                 def pause() -> None:
                     if args.think > 0:
@@ -247,8 +258,8 @@ def main() -> None:
                 server.wait()
     print(
         f"{args.users} concurrent users, {args.rounds} encounters each, pauses of "
-        f"{args.think:g} s on average, {args.workers} server worker(s) with {args.checkers} "
-        f"checker(s) each; {wall:.1f} s in all"
+        f"{args.think:g} s on average, arriving over {args.ramp:g} s, {args.workers} server "
+        f"worker(s) with {args.checkers} checker(s) each; {wall:.1f} s in all"
     )
     print(f"{'':22}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for label, xs in timings.items():

@@ -3,6 +3,7 @@ sign a request in, render a page and check a form's CSRF token."""
 
 from __future__ import annotations
 
+import gc
 import hmac
 import os
 import queue
@@ -68,6 +69,15 @@ def read_form(request: Request) -> FormData:
         return await request.form()
 
     return anyio.from_thread.run(read)
+
+
+def _settle_memory() -> None:
+    """Takes what is loaded by now (the code, the sentence model, the code set, the prepared
+    rules: about 1.4 million objects) out of the interpreter's cycle collector. None of it is
+    garbage, and it lasts as long as the server; a full pass of the collector went through all
+    of it, 0.2 to 0.6 s during which no request moves (measured while warming up)."""
+    gc.collect()
+    gc.freeze()
 
 
 def package_dir(name: str) -> Path:
@@ -142,6 +152,7 @@ class Site:
 
                 search(self.policy, "warm up", day, embedder=default_embedder(), limit=1)
                 ask(self.policy, "warm up", embedder=default_embedder(), limit=1)
+                _settle_memory()
             finally:
                 self.ready.set()
 
