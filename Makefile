@@ -28,6 +28,8 @@ run: export CASELEDGER_SECRETS_DIR ?= $(CURDIR)/var/secrets
 run: setup
 	@mkdir -p var
 	$(BIN)/caseledger demo generate $(DEMO_DIR) --force
+	@# a store left by an earlier version is brought up to date first (a new one is created)
+	$(BIN)/caseledger --db $(DB) db upgrade
 	$(BIN)/caseledger --db $(DB) import $(DEMO_DIR)
 	$(BIN)/caseledger --db $(DB) summary
 	$(BIN)/caseledger --db $(DB) demo users
