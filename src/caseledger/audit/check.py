@@ -34,7 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -67,6 +67,9 @@ KEEP_DAYS = 4
 KEEP_HISTORIES = 8
 #: how many slices' structured findings a checker remembers
 KEEP_SLICES = 512
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
 #: the name of the table holding the one encounter the note rules read
 _NOTE_ENCOUNTER = "check_encounter"
 _names = itertools.count()
@@ -107,30 +110,37 @@ class _Rows:
         return self.table.__arrow_c_stream__(requested_schema)
 
 
-class Remembered:
-    """The structured rules' findings (on the encounter, and caused on others) by the digest of
-    the slice they were found on, least recently used forgotten first. Thread-safe: the checkers
-    of one server share one, so a check finds what another checker found."""
+class Recent(Generic[K, V]):
+    """Up to ``capacity`` values by key, least recently used forgotten first. Thread-safe."""
 
-    def __init__(self, capacity: int = KEEP_SLICES) -> None:
-        #: 0 remembers nothing: every check runs every rule
+    def __init__(self, capacity: int) -> None:
+        #: 0 keeps nothing
         self.capacity = capacity
-        self._items: OrderedDict[bytes, tuple[list[Finding], list[Finding]]] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: bytes) -> tuple[list[Finding], list[Finding]] | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: bytes, found: tuple[list[Finding], list[Finding]]) -> None:
+    def put(self, key: K, value: V) -> None:
         with self._lock:
-            self._items[key] = found
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.capacity:
                 self._items.popitem(last=False)
+
+
+class Remembered(Recent[bytes, tuple[list[Finding], list[Finding]]]):
+    """The structured rules' findings (on the encounter, and caused on others) by the digest of
+    the slice they were found on. The checkers of one server share one, so a check finds what
+    another checker found; a capacity of 0 remembers nothing, and every check runs every rule."""
+
+    def __init__(self, capacity: int = KEEP_SLICES) -> None:
+        super().__init__(capacity)
 
 
 @dataclass
@@ -200,7 +210,8 @@ class EncounterChecker:
         # the line lane's rules read the one encounter checked as their encounters table
         self._line = self._lane(_NOTE_ENCOUNTER)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="caseledger-check")
-        self._histories: OrderedDict[Hashable, pa.Table] = OrderedDict()
+        #: client histories as columns, by their key (``KnownRows.key``)
+        self._histories: Recent[Hashable, pa.Table] = Recent(KEEP_HISTORIES)
         #: how many checks ran the structured rules (the others found them remembered)
         self.structured_runs = 0
 
@@ -327,31 +338,26 @@ class EncounterChecker:
         converting the client's history is the larger part of loading a slice. A history the
         slice begins with (``known``) is converted once and kept."""
         for t in TABLES:
-            rows = dataset.rows(t.name)
             if t.name != "encounters":
-                self._sources[t.name].table = arrow_table(t, rows)
-            elif not encounters:
-                self._sources[t.name].table = arrow_table(t, ())
-            elif known is None:
-                self._sources[t.name].table = arrow_table(t, rows)
-            else:
-                history, count = known
-                whole = self._history_table(history)
-                kept = whole.filter(pc.not_equal(whole["encounter_id"], pa.scalar(encounter_id)))
-                rest = arrow_table(t, rows[count:])
-                self._sources[t.name].table = pa.concat_tables([kept, rest])
-        self._sources[_NOTE_ENCOUNTER].table = arrow_table(_encounters_table(), this)
+                self._sources[t.name].table = arrow_table(t, dataset.rows(t.name))
+        table = _encounters_table()
+        rows = dataset.rows("encounters") if encounters else []
+        if encounters and known is not None:
+            history, count = known
+            whole = self._history_table(history)
+            kept = whole.filter(pc.not_equal(whole["encounter_id"], pa.scalar(encounter_id)))
+            loaded = pa.concat_tables([kept, arrow_table(table, rows[count:])])
+        else:
+            loaded = arrow_table(table, rows)
+        self._sources["encounters"].table = loaded
+        self._sources[_NOTE_ENCOUNTER].table = arrow_table(table, this)
 
     def _history_table(self, history: KnownRows) -> pa.Table:
         """A client history's rows as columns, converted once per history."""
         found = self._histories.get(history.key)
         if found is None:
             found = arrow_table(_encounters_table(), list(history.rows))
-            self._histories[history.key] = found
-            while len(self._histories) > KEEP_HISTORIES:
-                self._histories.popitem(last=False)
-        else:
-            self._histories.move_to_end(history.key)
+            self._histories.put(history.key, found)
         return found
 
     def check(self, dataset: Dataset, encounter_id: str, *, as_of: dt.date) -> CheckResult:
@@ -450,7 +456,7 @@ def _known_history(dataset: Dataset, encounter_id: str) -> tuple[KnownRows, int]
     encounter checked left out of it), and how many rows of the table it makes; None when the
     slice has none or does not begin with it."""
     history = dataset.history
-    if history is None or history.key is None:
+    if history is None:
         return None
     kept = [r for r in history.rows if r["encounter_id"] != encounter_id]
     rows = dataset.rows("encounters")

@@ -26,9 +26,7 @@ from caseledger.store.secrets import StoreSecrets, secrets_dir
 class UnitOfWork:
     """One transaction on the store, with its repositories and its access log."""
 
-    def __init__(
-        self, connection: sa.Connection, access: AccessLog, histories: Histories | None = None
-    ) -> None:
+    def __init__(self, connection: sa.Connection, access: AccessLog, histories: Histories) -> None:
         self.connection = connection
         self.access = access
         self._repositories: dict[str, Repository] = {}
@@ -66,14 +64,11 @@ class UnitOfWork:
             )
         ).scalar_one_or_none()
         revision = revision or 0
-        kept = self._histories.get(client_id, revision) if self._histories else None
+        kept = self._histories.get(client_id, revision)
         if kept is not None:
             self.encounters.log_reads(kept.rows)
             return kept
-        rows = self.encounters.for_client(client_id)
-        if self._histories is None:
-            return KnownRows(None, tuple(rows))
-        history = self._histories.read(rows)
+        history = self._histories.read(self.encounters.for_client(client_id))
         self.read_histories.append((client_id, revision, history))
         return history
 

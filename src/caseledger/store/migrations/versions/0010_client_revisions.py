@@ -27,26 +27,34 @@ _BUMP = (
     "ON CONFLICT (client_id) DO UPDATE SET revision = client_revisions.revision + 1"
 )
 
-# SQLite: a trigger per row. The WHERE keeps SQLite from reading ON CONFLICT as part of a join.
+# SQLite: a trigger per row, bumping the count of the row's client before and after the change.
+# The WHERE keeps SQLite from reading ON CONFLICT as part of a join.
 _SQLITE = {
     "insert": ("AFTER INSERT", ["NEW"]),
     "update": ("AFTER UPDATE", ["OLD", "NEW"]),
     "delete": ("AFTER DELETE", ["OLD"]),
 }
 
+
+def _sqlite_bump(ref: str) -> str:
+    return _BUMP.format(rows=f"SELECT {ref}.client_id, 1 WHERE {ref}.client_id IS NOT NULL")
+
+
+def _pg_bump(rows: str) -> str:
+    return _BUMP.format(
+        rows=f"SELECT DISTINCT client_id, 1 FROM {rows} WHERE client_id IS NOT NULL"
+    )
+
+
 # PostgreSQL: a trigger per statement, over the rows it changed (an import writes thousands).
-_PG_FUNCTION = """
+_PG_FUNCTION = f"""
 CREATE FUNCTION caseledger_client_revisions() RETURNS trigger AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO client_revisions (client_id, revision)
-        SELECT DISTINCT client_id, 1 FROM old_rows WHERE client_id IS NOT NULL
-        ON CONFLICT (client_id) DO UPDATE SET revision = client_revisions.revision + 1;
+        {_pg_bump("old_rows")};
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO client_revisions (client_id, revision)
-        SELECT DISTINCT client_id, 1 FROM new_rows WHERE client_id IS NOT NULL
-        ON CONFLICT (client_id) DO UPDATE SET revision = client_revisions.revision + 1;
+        {_pg_bump("new_rows")};
     END IF;
     RETURN NULL;
 END;
@@ -59,6 +67,10 @@ _PG = {
 }
 
 
+def _postgres() -> bool:
+    return bool(op.get_bind().dialect.name == "postgresql")
+
+
 def upgrade() -> None:
     op.create_table(
         "client_revisions",
@@ -67,7 +79,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("client_id", name=op.f("pk_client_revisions")),
         comment="How many times each client's encounters have changed (kept by triggers).",
     )
-    if op.get_bind().dialect.name == "postgresql":
+    if _postgres():
         op.execute(_PG_FUNCTION)
         for event, when in _PG.items():
             op.execute(
@@ -75,22 +87,17 @@ def upgrade() -> None:
                 "FOR EACH STATEMENT EXECUTE FUNCTION caseledger_client_revisions()"
             )
         return
-    for event, (when, olds) in _SQLITE.items():
-        body = " ".join(
-            _BUMP.format(rows=f"SELECT {row}.client_id, 1 WHERE {row}.client_id IS NOT NULL") + ";"
-            for row in olds
-        )
+    for event, (when, refs) in _SQLITE.items():
+        body = " ".join(_sqlite_bump(ref) + ";" for ref in refs)
         op.execute(
             f"CREATE TRIGGER encounters_revise_{event} {when} ON encounters BEGIN {body} END"
         )
 
 
 def downgrade() -> None:
+    on = " ON encounters" if _postgres() else ""
     for event in _SQLITE:
-        op.execute(
-            f"DROP TRIGGER encounters_revise_{event}"
-            + (" ON encounters" if op.get_bind().dialect.name == "postgresql" else "")
-        )
-    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER encounters_revise_{event}{on}")
+    if _postgres():
         op.execute("DROP FUNCTION caseledger_client_revisions()")
     op.drop_table("client_revisions")
