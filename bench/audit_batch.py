@@ -7,7 +7,8 @@ than that. Both run in their own child process, so each peak memory figure is it
     python bench/audit_batch.py --encounters 10000000
 
 The dataset is generated on first use with ``caseledger demo generate DIR --encounters N
---format parquet`` and kept under bench/out/.
+--format parquet`` and kept under bench/out/; it is made again when a file of it lacks a column
+the dataset format now has (one kept from an earlier version).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     folder = args.dir or Path(__file__).resolve().parent / "out" / f"bulk-{args.encounters}"
-    if not (folder / "encounters.parquet").exists():
+    if _stale(folder):
         print(f"generating {args.encounters:,} encounters into {folder} …", flush=True)
         subprocess.run(
             [
@@ -82,6 +83,24 @@ def main() -> None:
         )
     print(f"audit / floor: {audit['audit_s'] / floor['audit_s']:.1f}x "
           f"({audit['rules']} rules, {audit['findings']:,} findings)")  # fmt: skip
+
+
+def _stale(folder: Path) -> bool:
+    """Whether ``folder`` holds no dataset, or one made before a column was added to the
+    dataset format (the audit would fail to read it)."""
+    import pyarrow.parquet as pq
+
+    from caseledger.facts.schema import TABLES
+
+    if not (folder / "encounters.parquet").exists():
+        return True
+    for table in TABLES:
+        path = folder / f"{table.name}.parquet"
+        if path.exists():
+            have = set(pq.read_schema(path).names)
+            if any(c.name not in have for c in table.columns):
+                return True
+    return False
 
 
 if __name__ == "__main__":

@@ -63,3 +63,24 @@ def test_the_whole_code_set_is_built_once() -> None:
     assert rows["F33.1"] is True and rows["F33"] is False and rows["S06.2X9S"] is True
     assert "ZZZ" not in rows and "F01-F99" not in rows
     assert all(t["valid"].to_pylist())
+
+
+def test_the_code_list_reads_as_the_package_tree_does() -> None:
+    """The fast reading of the package's code list (no import of the package) gives exactly the
+    codes and billability of the package's own tree, each code once."""
+    icd = icd10._codes()
+    tree = [
+        c
+        for c in icd.get_all_codes(with_dots=True)
+        if icd.is_category_or_subcategory(c) or icd.is_extended_subcategory(c)
+    ]
+    t = icd10.billable_codes_table()
+    assert t["code"].to_pylist() == list(dict.fromkeys(tree))
+    assert t["billable"].to_pylist() == [bool(icd.is_leaf(c)) for c in dict.fromkeys(tree)]
+
+
+def test_a_block_named_as_its_one_category_is_one_code() -> None:
+    # C50 is both a block and a category with subdivisions; B20 a block and a billable category
+    codes = icd10.billable_codes_table()["code"].to_pylist()
+    assert codes.count("C50") == 1 and codes.count("B20") == 1
+    assert icd10.status("C50") == (True, False) and icd10.status("B20") == (True, True)

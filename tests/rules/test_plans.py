@@ -111,6 +111,18 @@ def test_a_category_is_not_billable() -> None:
     assert f.amount_at_risk == Decimal("81.44")
 
 
+def test_a_category_that_is_also_a_block_is_quoted_once() -> None:
+    # the code set names C50 twice, as a block and as the category within it
+    s = Scenario()
+    s.row("diagnoses", client_id="C-CPR")["icd10"] = "C50"
+    s.encounter("cpr", D(2025, 1, 8))
+    (f,) = s.findings("GEN-DIAGNOSIS")
+    assert f.message.startswith(
+        "On 2025-01-08 the client's diagnosis C50 is not a billable code (a more specific code "
+        "is needed); 1 billed"
+    )
+
+
 def test_an_invalid_code_is_quoted_and_a_billable_second_diagnosis_is_enough() -> None:
     s = Scenario()
     s.row("diagnoses", client_id="C-SST")["icd10"] = "ZZZ"

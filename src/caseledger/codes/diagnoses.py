@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 
 import yaml
 
@@ -79,12 +78,8 @@ class Mention:
 
 def release() -> str:
     """The code set's release, as its data file names it (e.g. "April 2026")."""
-    data = files("simple_icd_10_cm").joinpath("data")
-    for entry in data.iterdir():
-        found = re.match(r"code-list-(\w+)-(\d{4})\.txt$", Path(str(entry)).name)
-        if found:
-            return f"{found.group(1)} {found.group(2)}"
-    return "unknown"
+    found = re.match(r"code-list-(\w+)-(\d{4})\.txt$", icd10.code_list_file().name)
+    return f"{found.group(1)} {found.group(2)}" if found else "unknown"
 
 
 def lookup(code: str) -> Diagnosis:

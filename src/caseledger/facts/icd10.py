@@ -4,8 +4,12 @@ A claim's diagnosis must be a real ICD-10-CM code and a *billable* one: the most
 its branch (a leaf of the classification, e.g. ``F33.1``), never a category that has subdivisions
 (``F33``). The X12 837P carries it in the HI segment.
 
-The package parses its classification file when first imported (about three seconds), so it is
-imported only when a code set is asked for, and the table of every code is built once per process.
+Whether a code is real and billable is read from the package's list of every code, without
+importing the package: importing it parses its whole classification file (about two seconds), which
+only descriptions and the tree need (``caseledger.codes.diagnoses``). The list is in the
+classification's order, each code before the codes under it, so a code is billable exactly when the
+next one does not extend it. A test holds this reading equal to the package's tree.
+
 The package holds one release of the code set (its data files name the release); codes deleted or
 added by other releases are judged by that one release.
 """
@@ -13,9 +17,11 @@ added by other releases are judged by that one release.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import warnings
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 
 import pyarrow as pa
@@ -40,6 +46,40 @@ def normalize(code: str) -> str:
     return text
 
 
+def data_folder() -> Path:
+    """The package's data folder, found without importing the package."""
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the simple-icd-10-cm package is not installed; run `make install`")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def code_list_file() -> Path:
+    """The package's list of every code of its release (``code-list-<Month>-<year>.txt``)."""
+    found = sorted(data_folder().glob("code-list-*.txt"))
+    if len(found) != 1:
+        raise RuntimeError(f"expected one code list in {data_folder().name}, found {len(found)}")
+    return found[0]
+
+
+@cache
+def _billable() -> dict[str, bool]:
+    """Every code (category, subcategory or 7th-character code, with its dot) and whether it is
+    billable. The list also names chapters ("5") and blocks ("F01-F99"), which are not codes; a
+    block that is a single category ("C50") comes just before that category and is one entry."""
+    names: list[str] = []
+    for line in code_list_file().read_text(encoding="utf-8").splitlines():
+        name = line.split(" ")[0]
+        if not name or name.isdigit() or "-" in name or (names and names[-1] == name):
+            continue
+        names.append(name)
+    out: dict[str, bool] = {}
+    for this, following in zip(names, [*names[1:], ""], strict=True):
+        narrower = len(following) > len(this) and following.startswith(this)
+        out[f"{this[:3]}.{this[3:]}" if len(this) > 3 else this] = not narrower
+    return out
+
+
 @cache
 def _codes() -> ModuleType:
     with warnings.catch_warnings():
@@ -48,17 +88,10 @@ def _codes() -> ModuleType:
         return importlib.import_module("simple_icd_10_cm")
 
 
-def _is_code(icd: ModuleType, code: str) -> bool:
-    """A category, subcategory or 7th-character code (not a chapter or a block of categories)."""
-    return bool(icd.is_category_or_subcategory(code) or icd.is_extended_subcategory(code))
-
-
 def status(code: str) -> tuple[bool, bool]:
     """``(valid, billable)`` of one code, after :func:`normalize`."""
-    icd = _codes()
-    text = normalize(code)
-    valid = bool(icd.is_valid_item(text)) and _is_code(icd, text)
-    return valid, valid and bool(icd.is_leaf(text))
+    billable = _billable().get(normalize(code))
+    return billable is not None, bool(billable)
 
 
 def codes_table(codes: Iterable[str]) -> pa.Table:
@@ -73,16 +106,15 @@ def codes_table(codes: Iterable[str]) -> pa.Table:
 
 @cache
 def billable_codes_table() -> pa.Table:
-    """Every code of the code set (about 98,000 categories, subcategories and 7th-character
-    codes; about 75,000 of them billable), with ``valid`` always true. A code absent from this
-    table is not an ICD-10-CM code. Built once per process."""
-    icd = _codes()
-    codes = [c for c in icd.get_all_codes(with_dots=True) if _is_code(icd, c)]
+    """Every code of the code set, each once (about 98,000 categories, subcategories and
+    7th-character codes; about 75,000 of them billable), with ``valid`` always true. A code
+    absent from this table is not an ICD-10-CM code. Built once per process."""
+    codes = _billable()
     return pa.table(
         {
-            "code": pa.array(codes, type=pa.string()),
+            "code": pa.array(list(codes), type=pa.string()),
             "valid": pa.array([True] * len(codes), type=pa.bool_()),
-            "billable": pa.array([bool(icd.is_leaf(c)) for c in codes], type=pa.bool_()),
+            "billable": pa.array(list(codes.values()), type=pa.bool_()),
         },
         schema=CODES_SCHEMA,
     )
