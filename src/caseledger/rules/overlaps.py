@@ -64,18 +64,26 @@ def _client_days(ctx: RuleContext) -> ir.Table:
     return t.mutate(_twin=twin, _prev_end=end.max().over(before))
 
 
+def _copies(ctx: RuleContext) -> ir.Table:
+    """The later copies of exact duplicates: of billable lines alike in every part of
+    ``DUPLICATE_KEY`` (an empty part matching an empty one), every line but the first by
+    encounter id, with ``_original`` that first one. Copies start together, so they are found
+    among the lines with a neighbour in the client's day that starts at the same time
+    (``_twin``): a few lines, never a join with every line."""
+    t = _client_days(ctx)
+    t = t.filter(t._twin)
+    same = ibis.window(group_by=[t[c] for c in DUPLICATE_KEY], order_by=t.encounter_id)
+    whole = ibis.window(group_by=[t[c] for c in DUPLICATE_KEY])
+    t = t.mutate(_copy=ibis.row_number().over(same), _original=t.encounter_id.min().over(whole))
+    return t.filter(t._copy > 0)
+
+
 def _not_a_copy(ctx: RuleContext, flagged: ir.Table) -> ir.Table:
     """``flagged`` (a few lines) without the later copies of an exact duplicate: those are
     GEN-DUPLICATE's."""
-    b = billed_lines(ctx).view()
-    first = b.select(*DUPLICATE_KEY, _first_id=b.encounter_id)
-    return flagged.anti_join(
-        first,
-        [
-            *(flagged[c].identical_to(first[c]) for c in DUPLICATE_KEY),
-            first._first_id < flagged.encounter_id,
-        ],
-    )
+    copies = _copies(ctx)
+    copies = copies.select(_copy_id=copies.encounter_id)
+    return flagged.anti_join(copies, flagged.encounter_id == copies._copy_id)
 
 
 def _finding(t: ir.Table, detail: ir.StringValue) -> ir.Table:
@@ -94,12 +102,7 @@ def duplicate(ctx: RuleContext) -> ir.Table:
     """Another billable encounter has the same client, staff member, code, modifiers, date, start
     and end time: an exact duplicate (X12 CARC 18). The first copy, by encounter id, stands; every
     later copy is reported. Lines without times are copies when everything else matches."""
-    t = _client_days(ctx)
-    t = t.filter(t._twin)
-    same = ibis.window(group_by=[t[c] for c in DUPLICATE_KEY], order_by=t.encounter_id)
-    whole = ibis.window(group_by=[t[c] for c in DUPLICATE_KEY])
-    t = t.mutate(_copy=ibis.row_number().over(same), _original=t.encounter_id.min().over(whole))
-    copies = t.filter(t._copy > 0)
+    copies = _copies(ctx)
     detail = (
         "Repeats encounter "
         + copies._original
@@ -160,6 +163,7 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
     of that staff member in it). Exact copies are GEN-DUPLICATE's and are not reported here."""
     t = billed_lines(ctx)
     t = t.filter(t.staff_id.notnull() & _occupies_time(t))
+    # a line on its own is its own block and carries what its finding says of it
     single = t.filter(t.group_id.isnull()).select(
         _staff=t.staff_id,
         _date=t.date,
@@ -167,6 +171,8 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
         _start=t.start_time,
         _end=t.end_time,
         _first=t.encounter_id,
+        _client=t.client_id,
+        _amount=line_amount(t),
     )
     grouped = t.filter(t.group_id.notnull())
     sessions = grouped.group_by(
@@ -175,6 +181,10 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
         _start=grouped.start_time.min(),
         _end=grouped.end_time.max(),
         _first=grouped.encounter_id.min(),
+    )
+    kinds = single.schema()
+    sessions = sessions.mutate(
+        _client=ibis.null(kinds["_client"]), _amount=ibis.null(kinds["_amount"])
     )
     blocks = ibis.union(single, sessions.select(*single.columns), distinct=False)
     before = ibis.window(
@@ -208,24 +218,34 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
             | ((other._o_start == late._start) & (other._o_first < late._first)),
         ],
     )
-    named = pairs.group_by("_staff", "_date", "_group", "_first", "_start", "_prev_end").aggregate(
-        _other=pairs._o_label.min()
-    )
+    named = pairs.group_by(
+        "_staff", "_date", "_group", "_first", "_start", "_prev_end", "_client", "_amount"
+    ).aggregate(_other=pairs._o_label.min())
 
-    # Back to the lines: the late individual line itself, or every line of the late session.
+    # Back to the lines: a late line is its own; a late session brings every line of that
+    # staff member in it, joined on the session's key (never every line of the dataset).
+    keep = [
+        *("encounter_id", "client_id", "staff_id", "date"),
+        *("_amount", "_group", "_start", "_prev_end", "_other"),
+    ]
+    alone = named.filter(named._group.isnull())
+    alone = alone.rename(
+        encounter_id="_first", client_id="_client", staff_id="_staff", date="_date"
+    )
     lines = billed_lines(ctx).view()
-    flagged = lines.join(
-        named,
+    lines = lines.filter(lines.group_id.notnull())
+    late_sessions = named.filter(named._group.notnull()).drop("_client", "_amount")
+    members = lines.join(
+        late_sessions,
         [
-            lines.staff_id == named._staff,
-            lines.date == named._date,
-            ibis.cases(
-                (named._group.isnull(), lines.encounter_id == named._first),
-                else_=lines.group_id == named._group,
-            ),
+            lines.staff_id == late_sessions._staff,
+            lines.date == late_sessions._date,
+            lines.group_id == late_sessions._group,
         ],
     )
-    flagged = _not_a_copy(ctx, flagged.mutate(_amount=line_amount(flagged)))
+    members = members.mutate(_amount=line_amount(members))
+    flagged = ibis.union(alone.select(*keep), members.select(*keep), distinct=False)
+    flagged = _not_a_copy(ctx, flagged)
     starts = ibis.cases(
         (flagged._group.notnull(), "Group session " + flagged._group + " starts at "),
         else_="Starts at ",
