@@ -99,6 +99,8 @@ def main() -> None:
         ("baseline (build rules per call)", base),
     ):
         ms = [x * 1000 for x in xs]
+        if not ms:
+            continue
         print(
             f"{name:34}{len(ms):6}{percentile(ms, 0.5):10.1f}{percentile(ms, 0.95):10.1f}"
             f"{max(ms):10.1f}"

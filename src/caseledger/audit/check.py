@@ -156,7 +156,9 @@ class _Lane:
     def prepare(self, expr: ir.Table) -> str:
         """Compiles ``expr`` and has DuckDB prepare it; returns the statement's name."""
         name = f"caseledger_rule_{next(_names)}"
-        sql = str(self.engine.backend.compile(expr))
+        # A slice is a few thousand rows: its shared expressions are cheap to keep, and the
+        # checks measured slower with them inlined (p50 50 ms against 46).
+        sql = self.engine.sql(expr, inline=False)
         self.engine.raw.execute(f"PREPARE {name} AS {sql}")
         return name
 

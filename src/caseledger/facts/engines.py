@@ -13,6 +13,8 @@ from typing import Any, Protocol
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import sqlglot as sg
+import sqlglot.expressions as sge
 
 ENGINES = ("duckdb", "spark")
 
@@ -62,11 +64,56 @@ class DuckDBEngine:
         self.raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
         return self.backend.table(name)
 
+    def sql(self, expr: ir.Table, *, inline: bool = True) -> str:
+        """``expr`` as DuckDB SQL; with ``inline``, its cheap common table expressions are
+        inlined (see ``inline_cheap_ctes``)."""
+        query = self.backend.compiler.to_sqlglot(expr)
+        if inline:
+            inline_cheap_ctes(query)
+        return str(
+            query.sql(
+                dialect=self.backend.dialect, copy=False, unsupported_level=sg.ErrorLevel.RAISE
+            )
+        )
+
     def execute(self, expr: ir.Table) -> pa.Table:
-        return self.backend.to_pyarrow(expr)
+        from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+        # what Ibis's own to_pyarrow does first: registers the in-memory tables ``expr`` reads
+        self.backend._run_pre_execute_hooks(expr)
+        table = self.raw.sql(self.sql(expr)).to_arrow_table()
+        return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
 
     def close(self) -> None:
         self.backend.disconnect()
+
+
+#: what makes a common table expression worth computing once: rows grouped, ranked or made
+#: distinct, or values aggregated
+_WORTH_KEEPING = (sge.Window, sge.Group, sge.Distinct, sge.AggFunc)
+
+
+def inline_cheap_ctes(query: sge.Expression) -> int:
+    """Marks ``NOT MATERIALIZED`` every common table expression of ``query`` that only
+    filters, projects or joins; returns how many.
+
+    DuckDB computes a common table expression read more than once into a buffer first, and
+    then cannot push a reader's filter into it. The rules share such expressions (a rule's
+    billable lines, the lines with their service), and each reader keeps only a few rows:
+    computing the whole buffer costs more than reading the base tables again, and at 10
+    million lines the buffers spill to disk. Grouped, ranked and aggregated expressions stay
+    computed once: reading them again would redo the work.
+    """
+    inlined = 0
+    for cte in query.find_all(sge.CTE):
+        body = cte.this
+        if body.find(*_WORTH_KEEPING) is not None:
+            continue
+        if any(u.args.get("distinct") for u in body.find_all(sge.Union)):
+            continue
+        cte.set("materialized", False)
+        inlined += 1
+    return inlined
 
 
 @dataclass

@@ -28,6 +28,10 @@ class RuleContext:
     as_of: dt.date
     policy: Policy
     _derived: dict[str, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+    #: ``with_service`` by what it was given: rules ask for the same lines' terms many times
+    _with_service: dict[tuple[Any, str], ir.Table] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def derived(self, name: str, build: Callable[[Policy], pa.Table]) -> ir.Table:
         """A small table a rule module derives from the policy (say, the trainings each role
@@ -85,7 +89,17 @@ class RuleContext:
 
     def with_service(self, enc: ir.Table, *, prefix: str = "svc_") -> ir.Table:
         """Encounters with the fee-schedule terms in force on their date of service for their
-        code and modifiers (left join: an unknown code keeps its row with null terms)."""
+        code and modifiers (left join: an unknown code keeps its row with null terms).
+
+        Built once per ``enc`` (Ibis expressions compare by structure), which saves building
+        the same join again for each rule that asks."""
+        key = (enc.op(), prefix)
+        found = self._with_service.get(key)
+        if found is None:
+            found = self._with_service[key] = self._join_services(enc, prefix)
+        return found
+
+    def _join_services(self, enc: ir.Table, prefix: str) -> ir.Table:
         s = self.services
         renamed = s.rename({f"{prefix}{c}": c for c in s.columns})
         joined = enc.left_join(
