@@ -93,9 +93,9 @@ class DuckDBEngine:
 _WORTH_KEEPING = (sge.Window, sge.Group, sge.Distinct, sge.AggFunc)
 
 
-def inline_cheap_ctes(query: sge.Expression) -> int:
+def inline_cheap_ctes(query: sge.Expression) -> None:
     """Marks ``NOT MATERIALIZED`` every common table expression of ``query`` that only
-    filters, projects or joins; returns how many.
+    filters, projects or joins.
 
     DuckDB computes a common table expression read more than once into a buffer first, and
     then cannot push a reader's filter into it. The rules share such expressions (a rule's
@@ -104,7 +104,6 @@ def inline_cheap_ctes(query: sge.Expression) -> int:
     million lines the buffers spill to disk. Grouped, ranked and aggregated expressions stay
     computed once: reading them again would redo the work.
     """
-    inlined = 0
     for cte in query.find_all(sge.CTE):
         body = cte.this
         if body.find(*_WORTH_KEEPING) is not None:
@@ -112,8 +111,6 @@ def inline_cheap_ctes(query: sge.Expression) -> int:
         if any(u.args.get("distinct") for u in body.find_all(sge.Union)):
             continue
         cte.set("materialized", False)
-        inlined += 1
-    return inlined
 
 
 @dataclass

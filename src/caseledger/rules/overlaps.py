@@ -225,8 +225,15 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
     # Back to the lines: a late line is its own; a late session brings every line of that
     # staff member in it, joined on the session's key (never every line of the dataset).
     keep = [
-        *("encounter_id", "client_id", "staff_id", "date"),
-        *("_amount", "_group", "_start", "_prev_end", "_other"),
+        "encounter_id",
+        "client_id",
+        "staff_id",
+        "date",
+        "_amount",
+        "_group",
+        "_start",
+        "_prev_end",
+        "_other",
     ]
     alone = named.filter(named._group.isnull())
     alone = alone.rename(
