@@ -235,3 +235,18 @@ def test_a_kept_client_history_finds_what_a_fresh_read_finds(tmp_path: Path) -> 
     assert "SST-LIFETIME-CAP" in seen[0]
     assert seen[2] == seen[0] and seen[5] == seen[0]
     assert "SST-LIFETIME-CAP" not in {f.rule for f in after}
+
+
+def test_rules_that_read_no_encounter_are_left_out_of_the_check() -> None:
+    """A rule that reads no encounter finds the same with the encounter as without it, so it has
+    nothing to say about it and causes nothing: the check does not run it. Whether a rule reads
+    encounters is read from its expression, not from the tables it ``needs`` (PSR-TRAINING-DUE
+    needs only staff tables, yet counts who rendered CPR lines)."""
+    checker = EncounterChecker(policy())
+    try:
+        prepared = checker._prepared_for(AS_OF)
+    finally:
+        checker.close()
+    assert "PSR-TRAINING-DUE" in prepared.alone and "GEN-DIAGNOSIS" in prepared.alone
+    for plan_only in ("SST-PLAN-ELEMENTS", "SST-PLAN-SCHEDULE", "CSW-EMPLOYMENT", "SST-REFERRAL"):
+        assert plan_only not in prepared.alone

@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -45,8 +46,8 @@ from caseledger.audit.engine import (
     CompiledAudit,
     builtin_rules,
     select_rules,
-    standardize,
     to_finding,
+    union_all,
 )
 from caseledger.audit.findings import Finding, sort_key
 from caseledger.facts.columnar import Facts, arrow_table
@@ -258,12 +259,14 @@ class EncounterChecker:
             policy_tables=history.policy_tables,
             derived=history.derived,
         )
-        together = history.prepare(audit.expr) if audit.expr is not None else None
-        alone = {
-            r.id: history.prepare(standardize(r.build(audit.context), r.id))
-            for r in audit.structured
-            if r.build is not None
-        }
+        # A rule that reads no encounter (a plan's elements, a staff member's supervision) finds
+        # the same with the encounter as without it: nothing to say about the encounter, and
+        # nothing it causes.
+        encounters = history.facts["encounters"].op()
+        parts = {rule: e for rule, e in audit.parts.items() if _reads(e, encounters)}
+        expr = union_all(parts.values())
+        together = history.prepare(expr) if expr is not None else None
+        alone = {rule: history.prepare(e) for rule, e in parts.items()}
         line = CompiledAudit(
             lane.facts,
             self.policy,
@@ -447,6 +450,11 @@ def _split(
         if not _about(f, encounter_id) and (f.rule, f.subject_type, f.subject_id) not in before
     ]
     return own, caused
+
+
+def _reads(expr: ir.Table, table: ops.Node) -> bool:
+    """Whether ``expr`` reads ``table`` (a table of the engine)."""
+    return table in expr.op().find(ops.DatabaseTable)
 
 
 def _about(finding: Finding, encounter_id: str) -> bool:

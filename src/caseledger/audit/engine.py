@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -139,14 +139,23 @@ class CompiledAudit:
             facts, self.policy_tables, as_of, policy, _derived={} if derived is None else derived
         )
         self.structured = [r for r in rules if r.kind == "structured"]
-        parts = [standardize(r.build(self.context), r.id) for r in self.structured if r.build]
-        self.expr: ir.Table | None = ibis.union(*parts, distinct=False) if parts else None
+        #: each rule's findings, by rule id
+        self.parts: dict[str, ir.Table] = {
+            r.id: standardize(r.build(self.context), r.id) for r in self.structured if r.build
+        }
+        self.expr = union_all(self.parts.values())
 
     def rows(self) -> list[dict[str, Any]]:
         if self.expr is None:
             return []
         rows: list[dict[str, Any]] = self.facts.engine.execute(self.expr).to_pylist()
         return rows
+
+
+def union_all(parts: Iterable[ir.Table]) -> ir.Table | None:
+    """The rows of every one of ``parts`` (standardized rule findings); None for none."""
+    found = list(parts)
+    return ibis.union(*found, distinct=False) if found else None
 
 
 def _amount(value: Any) -> Decimal | None:

@@ -252,6 +252,7 @@ def auth_mismatch(ctx: RuleContext) -> ir.Table:
     "SST-TRANSPORT-PA",
     message="Transportation is billed, but {detail}.",
     needs=("encounters", "authorizations", "clients"),
+    programs=("sst",),
     one_line=True,
 )
 def sst_transport(ctx: RuleContext) -> ir.Table:

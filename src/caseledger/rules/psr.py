@@ -210,18 +210,18 @@ def _after(start: ir.DateValue, n: ir.IntegerValue, unit: ir.StringValue) -> ir.
     )
 
 
-def training_gaps(ctx: RuleContext, group: str, staff: ir.Table) -> ir.Table:
-    """What each staff member in ``staff`` (column ``staff_id``) lacks of a CPR training group,
-    as periods over which that does not change: ``g_staff, g_start, g_end, missing, due_n,
-    due_unit``, only periods where something is missing.
+def training_gaps(ctx: RuleContext, staff: ir.Table) -> ir.Table:
+    """What each staff member in ``staff`` (column ``staff_id``) lacks of each CPR training
+    group, as periods over which that does not change: ``g_group, g_staff, g_start, g_end,
+    missing, due_n, due_unit``, only periods where something is missing. The groups are worked
+    out together, so the rules of both read one expression.
 
     A topic is met on a day when the staff member's trainings of that topic completed on or
     before that day add up to its hours (any completed training when the topic states none), or
     when a waiver documented in the personnel record (``waived`` with a ``waiver_note``) stands
     in for it. The periods start at every version of the requirement and at every completion
     date, so each staff member has a handful of periods however many lines they render."""
-    rules_ = ctx.derived("psr_training_rules", training_rules)
-    topics = rules_.filter(rules_.group == group)
+    topics = ctx.derived("psr_training_rules", training_rules)
     tr = ctx.t("staff_trainings")
     note = trimmed(tr.waiver_note.fill_null(""))
     waived = tr.waived.fill_null(False) & (note.length() > 0)
@@ -255,6 +255,7 @@ def training_gaps(ctx: RuleContext, group: str, staff: ir.Table) -> ir.Table:
     req = topics.view()
     grid = periods.join(req, [periods.b >= req.start, periods.b <= req.end])
     grid = grid.select(
+        group=grid.group,
         staff_id=grid.staff_id,
         b=grid.b,
         e=grid.e,
@@ -305,11 +306,12 @@ def training_gaps(ctx: RuleContext, group: str, staff: ir.Table) -> ir.Table:
         )
     )
     missing = missing.mutate(item=item)
-    gaps = missing.group_by(["staff_id", "b", "e", "due_n", "due_unit"]).aggregate(
+    gaps = missing.group_by(["group", "staff_id", "b", "e", "due_n", "due_unit"]).aggregate(
         # sorted by the pack's topic order, then the order prefix is dropped
         listed=missing.item.collect().sort().join("; ")
     )
     return gaps.select(
+        g_group=gaps.group,
         g_staff=gaps.staff_id,
         g_start=gaps.b,
         g_end=gaps.e,
@@ -319,8 +321,10 @@ def training_gaps(ctx: RuleContext, group: str, staff: ir.Table) -> ir.Table:
     )
 
 
-def _gaps_on_days(days: ir.Table, gaps: ir.Table) -> ir.Table:
-    """The staff days that fall in a period with something missing (each day in one period)."""
+def _gaps_on_days(days: ir.Table, gaps: ir.Table, group: str) -> ir.Table:
+    """The staff days that fall in a period with something of training ``group`` missing (each
+    day in one period)."""
+    gaps = gaps.filter(gaps.g_group == group)
     joined = days.join(
         gaps,
         [days.staff_id == gaps.g_staff, days.date >= gaps.g_start, days.date <= gaps.g_end],
@@ -433,8 +437,7 @@ def initial_training(ctx: RuleContext) -> ir.Table:
     are left to PSR-STAFF-LICENSE."""
     lines = cpr_lines(ctx)
     days = _staff_days(lines)
-    gaps = training_gaps(ctx, INITIAL, days)
-    flagged = _gaps_on_days(days, gaps)
+    flagged = _gaps_on_days(days, training_gaps(ctx, days), INITIAL)
     return _back_to_lines(lines, flagged, detail="missing")
 
 
@@ -459,7 +462,7 @@ def six_month_training(ctx: RuleContext) -> ir.Table:
     be judged and are not flagged."""
     lines = cpr_lines(ctx)
     days = _staff_days(lines)
-    gaps = _gaps_on_days(days, training_gaps(ctx, SIX_MONTH, days))
+    gaps = _gaps_on_days(days, training_gaps(ctx, days), SIX_MONTH)
     staff = ctx.t("staff")
     hired = staff.select(s_staff=staff.staff_id, s_hired=staff.hire_date)
     joined = gaps.join(hired, gaps.staff_id == hired.s_staff)
@@ -501,8 +504,8 @@ def training_due(ctx: RuleContext) -> ir.Table:
     cpr_staff = employed.semi_join(either, employed.staff_id == either.c_staff).select(
         "staff_id", "hire_date"
     )
-    gaps = training_gaps(ctx, SIX_MONTH, cpr_staff)
-    now = gaps.filter((gaps.g_start <= today) & (gaps.g_end >= today))
+    gaps = training_gaps(ctx, cpr_staff)
+    now = gaps.filter((gaps.g_group == SIX_MONTH) & (gaps.g_start <= today) & (gaps.g_end >= today))
     people = cpr_staff.view()
     joined = now.join(people, now.g_staff == people.staff_id)
     joined = joined.mutate(

@@ -251,7 +251,6 @@ def lifetime_near(ctx: RuleContext) -> ir.Table:
     message="The client already receives socialization skills training through {detail} on "
     "this date, so it cannot be billed here as well.",
     needs=("other_services",),
-    programs=None,  # it reads what else the client receives, any program's,
     one_line=True,
 )
 def similar_service(ctx: RuleContext) -> ir.Table:

@@ -239,6 +239,7 @@ def daily_max(ctx: RuleContext) -> ir.Table:
     "SST-UNIT-HALF-DAY",
     message="The encounter documents {detail}, short of the {limit:int} minutes that the "
     "{value:num} half-day unit(s) claimed need.",
+    programs=(SST_PROGRAM,),
     one_line=True,
 )
 def sst_unit_half_day(ctx: RuleContext) -> ir.Table:
