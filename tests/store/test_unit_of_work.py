@@ -93,3 +93,23 @@ def test_the_actor_defaults_to_the_operating_system_user(
     monkeypatch.setenv("USER", "os-user")
     with store.unit_of_work() as uow:
         assert uow.actor == "os-user"
+
+
+def test_reads_in_a_batch_are_logged_together_as_it_ends(store: Store) -> None:
+    """A batch writes its entries when it ends, with one clock reading, and none is lost when
+    it ends in an error the caller then handles."""
+    with store.unit_of_work(actor="dana") as uow:
+        uow.repo("agency").sync([AGENCY])
+        uow.repo("clients").sync([CLIENT])
+        with uow.access.batched():
+            uow.repo("clients").get("C1")
+            uow.repo("enrollments").list_by_parent("C1")
+            uow.repo("clients").get("C1")
+            assert [e.action for e in entries(uow.connection)] == ["create"]
+        reads = [e for e in entries(uow.connection) if e.action == "read"]
+        assert [e.client_id for e in reads] == ["C1", "C1"]  # the empty read logs nothing
+        assert reads[0].at == reads[1].at == START.replace(tzinfo=None) + dt.timedelta(seconds=1)
+        with pytest.raises(Boom), uow.access.batched():
+            uow.repo("clients").get("C1")
+            raise Boom
+        assert len([e for e in entries(uow.connection) if e.action == "read"]) == 3

@@ -32,6 +32,11 @@ def _unique(rows: Iterable[Row], key: str) -> list[Row]:
 def encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Row]:
     """The facts one encounter touches, with that encounter as given (a new or edited row
     replaces the stored one). Returns the dataset and the encounter row."""
+    with uow.access.batched():
+        return _encounter_slice(uow, encounter)
+
+
+def _encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Row]:
     if isinstance(encounter, str):
         stored = uow.encounters.get(encounter)
         if stored is None:
