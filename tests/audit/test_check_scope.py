@@ -103,3 +103,48 @@ def test_a_one_line_rule_finds_its_failing_example_on_each_line_alone(rule: str)
         s.tables["encounters"] = [e for e in lines if e["encounter_id"] == subject]
         alone = {(f.subject_id, f.message) for f in s.findings(rule, as_of=as_of)}
         assert alone == {(subject, message)}, f"{rule} on {subject} alone finds {alone}"
+
+
+ONE_DAY = sorted(r.id for r in builtin_rules().values() if r.one_day)
+
+
+def test_one_day_rules_find_the_same_on_the_dates_apart(
+    agency: tuple[Dataset, dt.date],
+) -> None:
+    """A rule that says it reads one date's lines at a time (``RuleDef.one_day``) finds on the
+    whole agency what it finds on the agency's encounters split three ways by date: a rule that
+    counted a client's week, month or history would find less (or more)."""
+    dataset, as_of = agency
+    assert ONE_DAY
+    encounters = dataset.rows("encounters")
+
+    def part(i: int) -> list[Mapping[str, object]]:
+        return [
+            e for e in encounters if isinstance(d := e["date"], dt.date) and d.toordinal() % 3 == i
+        ]
+
+    full = _findings(dataset, ONE_DAY, as_of)
+    parts = [
+        _findings(Dataset({**dataset.tables, "encounters": part(i)}), ONE_DAY, as_of)
+        for i in range(3)
+    ]
+    assert set().union(*parts) == full
+    assert len({f[0] for f in full}) >= 2, "too few of the rules find anything"
+
+
+@pytest.mark.parametrize("rule", ONE_DAY)
+def test_a_one_day_rule_finds_its_failing_example_on_each_date_alone(rule: str) -> None:
+    """Each finding of the rule's failing example stands, word for word, with only the lines
+    of its date, and the example's other dates add nothing to it."""
+    example = EXAMPLES[rule]
+    s = example.fails()
+    as_of = example.as_of or AS_OF
+    found = {(f.subject_id, f.message) for f in s.findings(rule, as_of=as_of)}
+    assert found
+    lines = s.tables["encounters"]
+    days = {e["date"] for e in lines}
+    alone: set[tuple[str, str]] = set()
+    for day in days:
+        s.tables["encounters"] = [e for e in lines if e["date"] == day]
+        alone |= {(f.subject_id, f.message) for f in s.findings(rule, as_of=as_of)}
+    assert alone == found

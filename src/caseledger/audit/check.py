@@ -73,6 +73,8 @@ V = TypeVar("V")
 
 #: the name of the table holding the one encounter the note rules read
 _NOTE_ENCOUNTER = "check_encounter"
+#: the name of the table holding the slice's lines of the encounter's date (``RuleDef.one_day``)
+_DAY_ENCOUNTERS = "check_day"
 _names = itertools.count()
 
 
@@ -153,6 +155,8 @@ class _Lane:
     facts: Facts
     policy_tables: dict[str, ir.Table]
     derived: dict[str, ir.Table] = field(default_factory=dict)
+    #: the same facts with the lines of one date as the encounters table
+    day_facts: Facts | None = None
 
     def prepare(self, expr: ir.Table) -> str:
         """Compiles ``expr`` and has DuckDB prepare it; returns the statement's name."""
@@ -209,7 +213,8 @@ class EncounterChecker:
         self._notes = [d for d in self._defs if d.kind == "note" and d.check is not None]
         self._sources: dict[str, _Rows] = {t.name: _Rows(arrow_table(t, ())) for t in TABLES}
         self._sources[_NOTE_ENCOUNTER] = _Rows(arrow_table(_encounters_table(), ()))
-        self._history = self._lane("encounters")
+        self._sources[_DAY_ENCOUNTERS] = _Rows(arrow_table(_encounters_table(), ()))
+        self._history = self._lane("encounters", day=_DAY_ENCOUNTERS)
         # the line lane's rules read the one encounter checked as their encounters table
         self._line = self._lane(_NOTE_ENCOUNTER)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="caseledger-check")
@@ -218,20 +223,25 @@ class EncounterChecker:
         #: how many checks ran the structured rules (the others found them remembered)
         self.structured_runs = 0
 
-    def _lane(self, encounters: str) -> _Lane:
-        """A lane whose rules read the source ``encounters`` as the encounters table. The policy
-        as tables is the same whatever the day; it is registered once so that statements
-        prepared for one day keep reading it while another day's are prepared."""
+    def _lane(self, encounters: str, *, day: str | None = None) -> _Lane:
+        """A lane whose rules read the source ``encounters`` as the encounters table (and, with
+        ``day``, whose one-day rules read that source). The policy as tables is the same
+        whatever the day; it is registered once so that statements prepared for one day keep
+        reading it while another day's are prepared."""
         engine = DuckDBEngine(threads=1)
         tables: dict[str, ir.Table] = {}
         for name in {t.name for t in TABLES} - {"encounters"}:
             engine.raw.register(name, self._sources[name])
             tables[name] = engine.backend.table(name)
-        engine.raw.register(encounters, self._sources[encounters])
-        tables["encounters"] = engine.backend.table(encounters)
-        facts = Facts(engine, tables, frozenset(t.name for t in TABLES))
+
+        def facts(source: str) -> Facts:
+            engine.raw.register(source, self._sources[source])
+            read = {**tables, "encounters": engine.backend.table(source)}
+            return Facts(engine, read, frozenset(t.name for t in TABLES))
+
         policy_tables = {n: engine.register(n, t) for n, t in policy_frames(self.policy).items()}
-        return _Lane(engine, facts, policy_tables)
+        day_facts = facts(day) if day is not None else None
+        return _Lane(engine, facts(encounters), policy_tables, day_facts=day_facts)
 
     # ------------------------------------------------------------------------------ preparing
 
@@ -251,10 +261,20 @@ class EncounterChecker:
             return found
         defs = [d for d in self._defs if not program or d.programs is None or program in d.programs]
         history, lane = self._history, self._line
+        assert history.day_facts is not None
         audit = CompiledAudit(
             history.facts,
             self.policy,
-            [d for d in defs if not d.one_line],
+            [d for d in defs if not d.one_line and not d.one_day],
+            as_of,
+            policy_tables=history.policy_tables,
+            derived=history.derived,
+        )
+        # one-day rules read the encounter's date alone: a few lines, not the client's history
+        on_day = CompiledAudit(
+            history.day_facts,
+            self.policy,
+            [d for d in defs if d.one_day and not d.one_line],
             as_of,
             policy_tables=history.policy_tables,
             derived=history.derived,
@@ -262,8 +282,10 @@ class EncounterChecker:
         # A rule that reads no encounter (a plan's elements, a staff member's supervision) finds
         # the same with the encounter as without it: nothing to say about the encounter, and
         # nothing it causes.
-        encounters = history.facts["encounters"].op()
-        parts = {rule: e for rule, e in audit.parts.items() if _reads(e, encounters)}
+        encounters = {f["encounters"].op() for f in (history.facts, history.day_facts)}
+        parts = {
+            rule: e for rule, e in {**audit.parts, **on_day.parts}.items() if _reads(e, encounters)
+        }
         expr = union_all(parts.values())
         together = history.prepare(expr) if expr is not None else None
         alone = {rule: history.prepare(e) for rule, e in parts.items()}
@@ -355,6 +377,10 @@ class EncounterChecker:
         else:
             loaded = arrow_table(table, rows)
         self._sources["encounters"].table = loaded
+        day = this[0].get("date") if this else None
+        if isinstance(day, dt.date):
+            loaded = loaded.filter(pc.equal(loaded["date"], pa.scalar(day, pa.date32())))
+        self._sources[_DAY_ENCOUNTERS].table = loaded
         self._sources[_NOTE_ENCOUNTER].table = arrow_table(table, this)
 
     def _history_table(self, history: KnownRows) -> pa.Table:
@@ -417,10 +443,10 @@ class EncounterChecker:
         before: set[tuple[str, str, str]] = set()
         if not others:
             return found, before
-        source = self._sources["encounters"]
-        source.table = source.table.filter(
-            pc.not_equal(source.table["encounter_id"], pa.scalar(encounter_id))
-        )
+        for source in (self._sources["encounters"], self._sources[_DAY_ENCOUNTERS]):
+            source.table = source.table.filter(
+                pc.not_equal(source.table["encounter_id"], pa.scalar(encounter_id))
+            )
         for rule in sorted(others):
             name = prepared.alone.get(rule)
             if name is not None:
@@ -452,9 +478,9 @@ def _split(
     return own, caused
 
 
-def _reads(expr: ir.Table, table: ops.Node) -> bool:
-    """Whether ``expr`` reads ``table`` (a table of the engine)."""
-    return table in expr.op().find(ops.DatabaseTable)
+def _reads(expr: ir.Table, tables: set[ops.Node]) -> bool:
+    """Whether ``expr`` reads any of ``tables`` (tables of the engine)."""
+    return not tables.isdisjoint(expr.op().find(ops.DatabaseTable))
 
 
 def _about(finding: Finding, encounter_id: str) -> bool:

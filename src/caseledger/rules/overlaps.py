@@ -97,7 +97,7 @@ def _finding(t: ir.Table, detail: ir.StringValue) -> ir.Table:
     )
 
 
-@rule("GEN-DUPLICATE", message="{detail}")
+@rule("GEN-DUPLICATE", message="{detail}", one_day=True)
 def duplicate(ctx: RuleContext) -> ir.Table:
     """Another billable encounter has the same client, staff member, code, modifiers, date, start
     and end time: an exact duplicate (X12 CARC 18). The first copy, by encounter id, stands; every
@@ -111,7 +111,7 @@ def duplicate(ctx: RuleContext) -> ir.Table:
     return _finding(copies, detail)
 
 
-@rule("GEN-CLIENT-OVERLAP", message="{detail}")
+@rule("GEN-CLIENT-OVERLAP", message="{detail}", one_day=True)
 def client_overlap(ctx: RuleContext) -> ir.Table:
     """A client has two billable encounters whose times overlap on one date (the date and length
     of each service are part of adequate documentation, 13 CSR 70-3.030 as summarized by MMAC).
@@ -154,7 +154,7 @@ def client_overlap(ctx: RuleContext) -> ir.Table:
     return _finding(named, detail)
 
 
-@rule("GEN-STAFF-OVERLAP", message="{detail}")
+@rule("GEN-STAFF-OVERLAP", message="{detail}", one_day=True)
 def staff_overlap(ctx: RuleContext) -> ir.Table:
     """A staff member has two billable encounters whose times overlap, unless both belong to the
     same group session (one session serves its clients at once). Each group session of a staff

@@ -56,6 +56,11 @@ class RuleDef:
     #: single-encounter check then runs it on the one line, and it cannot cause a finding on
     #: another; ``tests/audit/test_check_scope.py`` holds every such rule to it.
     one_line: bool = False
+    #: whether the rule reads one date's lines at a time: what it finds on a line, and on
+    #: anything lines are part of, stands with only the lines of that line's date. The
+    #: single-encounter check then runs it on the lines of the encounter's date;
+    #: ``tests/audit/test_check_scope.py`` holds every such rule to it.
+    one_day: bool = False
 
 
 _REGISTRY: dict[str, RuleDef] = {}
@@ -74,6 +79,7 @@ def rule(
     needs: Iterable[str] = ("encounters",),
     programs: Iterable[str] | None = None,
     one_line: bool = False,
+    one_day: bool = False,
 ) -> Callable[[StructuredBuild], StructuredBuild]:
     """Registers a structured rule (an Ibis expression builder)."""
 
@@ -88,6 +94,7 @@ def rule(
                 build=build,
                 programs=scope,
                 one_line=one_line,
+                one_day=one_day,
             )
         )
         return build

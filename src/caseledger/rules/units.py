@@ -194,6 +194,7 @@ def untimed_units(ctx: RuleContext) -> ir.Table:
     "GEN-DAILY-MAX",
     message="This line brings the client's units of {detail} on this day to {value:num}; the "
     "daily maximum is {limit:int}.",
+    one_day=True,
 )
 def daily_max(ctx: RuleContext) -> ir.Table:
     """A client's units of one code on one day above the code's daily maximum (the packs'
