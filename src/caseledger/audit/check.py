@@ -10,7 +10,11 @@ are the findings on other subjects with the encounter that are not there without
 rules that found something on another subject run a second time, on the slice without the
 encounter. Note-text rules read one note, and the rules that read only an encounter's own line
 (``RuleDef.one_line``: its code, times, units, note, staff, client and plan, never another
-encounter), so they run on the encounter's line alone and cause nothing on others.
+encounter), so they run on the encounter's line alone and cause nothing on others. The rules
+that read one date's lines at a time (``RuleDef.one_day``: overlaps, duplicates, the daily
+maximum) run on the slice's lines of the encounter's date, not on the client's whole history.
+A rule that reads no encounter at all (a plan's elements) does not run: it finds the same with
+the encounter and without it.
 
 The two kinds run at once, on two in-process DuckDB databases ("lanes") that read the same rows:
 the history lane runs the rules that read other encounters, the line lane runs the one-line and
