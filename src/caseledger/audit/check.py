@@ -187,7 +187,6 @@ class _Prepared:
     together and each of them alone (for the second run), on the history lane; the rules that
     read one line together, and the note rules' queries by key, on the line lane."""
 
-    audit: CompiledAudit
     together: str | None
     alone: dict[str, str]
     one_line: str | None = None
@@ -302,7 +301,7 @@ class EncounterChecker:
             derived=lane.derived,
         )
         one_line = lane.prepare(line.expr) if line.expr is not None else None
-        found = _Prepared(audit, together, alone, one_line)
+        found = _Prepared(together, alone, one_line)
         days = sorted({day for day, _ in self._prepared})
         if len(days) >= KEEP_DAYS and as_of not in days:
             for old in [k for k in self._prepared if k[0] == days[0]]:

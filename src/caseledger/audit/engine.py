@@ -138,10 +138,10 @@ class CompiledAudit:
         self.context = RuleContext(
             facts, self.policy_tables, as_of, policy, _derived={} if derived is None else derived
         )
-        self.structured = [r for r in rules if r.kind == "structured"]
+        structured = [r for r in rules if r.kind == "structured"]
         #: each rule's findings, by rule id
         self.parts: dict[str, ir.Table] = {
-            r.id: standardize(r.build(self.context), r.id) for r in self.structured if r.build
+            r.id: standardize(r.build(self.context), r.id) for r in structured if r.build
         }
         self.expr = union_all(self.parts.values())
 

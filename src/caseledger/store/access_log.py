@@ -123,7 +123,8 @@ class AccessLog:
         self.record_many([AccessEntry(action, client_id, record_type, record_id, detail)])
 
     def record_many(self, entries: Iterable[AccessEntry]) -> int:
-        """Writes ``entries`` with one timestamp; returns how many."""
+        """Writes ``entries`` with one timestamp (inside ``batched``, as the batch ends);
+        returns how many."""
         rows: list[dict[str, object]] = []
         for entry in entries:
             if entry.action not in ACCESS_ACTIONS:
