@@ -250,3 +250,28 @@ def test_rules_that_read_no_encounter_are_left_out_of_the_check() -> None:
     assert "PSR-TRAINING-DUE" in prepared.alone and "GEN-DIAGNOSIS" in prepared.alone
     for plan_only in ("SST-PLAN-ELEMENTS", "SST-PLAN-SCHEDULE", "CSW-EMPLOYMENT", "SST-REFERRAL"):
         assert plan_only not in prepared.alone
+
+
+def _estimate(engine: Any, name: str) -> str:
+    """DuckDB's estimate of ``name``'s rows, as its plan prints it (``~1 row`` when unknown)."""
+    plan = engine.raw.execute(f'EXPLAIN SELECT * FROM "{name}"').fetchall()[0][1]
+    return next(line.strip("│ ") for line in plan.splitlines() if "~" in line)
+
+
+def test_the_history_lane_plans_joins_with_the_policy_as_the_rules_write_them() -> None:
+    """DuckDB takes a slice's table (refilled at every check) to hold one row. On the history
+    lane, where that table is a client's whole history, a policy table of known size would then
+    be probed against a hash table of the history; so there the policy's tables have no known
+    size either, and the written join stands. The ICD-10-CM code set keeps its size (the slice
+    is built, the codes probe), and the line lane, whose one line DuckDB takes rightly to be
+    small, keeps every size."""
+    checker = EncounterChecker(policy())
+    try:
+        checker._prepared_for(AS_OF)
+        history, line = checker._history.engine, checker._line.engine
+        assert _estimate(history, "encounters") == "~1 row"
+        assert _estimate(history, "policy_services") == "~1 row"
+        assert _estimate(line, "policy_services") != "~1 row"
+        assert _estimate(history, "icd10_codes") != "~1 row"
+    finally:
+        checker.close()

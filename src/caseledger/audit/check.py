@@ -17,9 +17,11 @@ A rule that reads no encounter at all (a plan's elements) does not run: it finds
 the encounter and without it.
 
 The two kinds run at once, on two in-process DuckDB databases ("lanes") that read the same rows:
-the history lane runs the rules that read other encounters, the line lane runs the one-line and
-note rules. DuckDB lets go of Python while it executes, so on two cores a check takes about as
-long as the slower lane rather than the sum of both.
+the history lane runs the rules that read other encounters, then the note rules; the line lane
+runs the one-line rules meanwhile. DuckDB lets go of Python while it executes, so on two cores a
+check takes about as long as the slower lane rather than the sum of both. (The note rules follow
+the history lane's statement because that one is the shorter, now that its joins are planned
+for the slice; see ``_LaneEngine``.)
 
 The structured rules ask of free text only whether it holds something (see
 ``facts.columnar.text_presence``). So their findings are remembered by a digest of the slice with
@@ -150,17 +152,50 @@ class Remembered(Recent[bytes, tuple[list[Finding], list[Finding]]]):
         super().__init__(capacity)
 
 
+#: a table the rules read of at least this many rows is reference data (the ICD-10-CM code set),
+#: not the policy's few dated rows
+REFERENCE_ROWS = 10_000
+
+
+@dataclass
+class _LaneEngine(DuckDBEngine):
+    """A lane's database, with the policy's tables registered for plans that suit a slice.
+
+    DuckDB cannot tell how many rows a slice's table holds (it is a stream, refilled at every
+    check) and plans as if it held one. Against a policy table, whose size it does know, it then
+    builds its hash table on the slice's side. On the history lane that side is the client's
+    history: thousands of lines that share a service code, one chain of the hash table, which
+    every probe walks whole. So with ``streamed``, the policy's tables are registered as streams
+    too: with no size known on either side, DuckDB keeps the join as the rule writes it, the
+    facts probing and the policy's few rows built. (The line lane's one line is as small as
+    DuckDB takes it to be, and its plans stay as they are.) A reference table keeps its size
+    known: it is the larger side of any join with a slice, and the slice's rows are built.
+
+    (DuckDB's own tables are no help here: a statement prepared over one is planned again at
+    every execution, which costs more than the scan it would spare.)"""
+
+    streamed: bool = False
+
+    def register(self, name: str, data: pa.Table) -> ir.Table:
+        if self.streamed and data.num_rows < REFERENCE_ROWS:
+            self.raw.register(name, _Rows(data))
+            return self.backend.table(name)
+        return super().register(name, data)
+
+
 @dataclass
 class _Lane:
     """One in-process DuckDB database: the slice's tables (behind the ``_Rows`` the checker
     fills), the policy as tables, and the tables the rules derive from the policy."""
 
-    engine: DuckDBEngine
+    engine: _LaneEngine
     facts: Facts
     policy_tables: dict[str, ir.Table]
     derived: dict[str, ir.Table] = field(default_factory=dict)
     #: the same facts with the lines of one date as the encounters table
     day_facts: Facts | None = None
+    #: the same facts with the one encounter checked as the encounters table (the note rules')
+    line_facts: Facts | None = None
 
     def prepare(self, expr: ir.Table) -> str:
         """Compiles ``expr`` and has DuckDB prepare it; returns the statement's name."""
@@ -184,8 +219,8 @@ class _Lane:
 @dataclass
 class _Prepared:
     """The statements for one ``as_of``: every structured rule that reads other encounters
-    together and each of them alone (for the second run), on the history lane; the rules that
-    read one line together, and the note rules' queries by key, on the line lane."""
+    together and each of them alone (for the second run), and the note rules' queries by key, on
+    the history lane; the rules that read one line together, on the line lane."""
 
     together: str | None
     alone: dict[str, str]
@@ -217,7 +252,9 @@ class EncounterChecker:
         self._sources: dict[str, _Rows] = {t.name: _Rows(arrow_table(t, ())) for t in TABLES}
         self._sources[_NOTE_ENCOUNTER] = _Rows(arrow_table(_encounters_table(), ()))
         self._sources[_DAY_ENCOUNTERS] = _Rows(arrow_table(_encounters_table(), ()))
-        self._history = self._lane("encounters", day=_DAY_ENCOUNTERS)
+        self._history = self._lane(
+            "encounters", day=_DAY_ENCOUNTERS, line=_NOTE_ENCOUNTER, streamed=True
+        )
         # the line lane's rules read the one encounter checked as their encounters table
         self._line = self._lane(_NOTE_ENCOUNTER)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="caseledger-check")
@@ -226,12 +263,19 @@ class EncounterChecker:
         #: how many checks ran the structured rules (the others found them remembered)
         self.structured_runs = 0
 
-    def _lane(self, encounters: str, *, day: str | None = None) -> _Lane:
+    def _lane(
+        self,
+        encounters: str,
+        *,
+        day: str | None = None,
+        line: str | None = None,
+        streamed: bool = False,
+    ) -> _Lane:
         """A lane whose rules read the source ``encounters`` as the encounters table (and, with
         ``day``, whose one-day rules read that source). The policy as tables is the same
         whatever the day; it is registered once so that statements prepared for one day keep
         reading it while another day's are prepared."""
-        engine = DuckDBEngine(threads=1)
+        engine = _LaneEngine(threads=1, streamed=streamed)
         tables: dict[str, ir.Table] = {}
         for name in {t.name for t in TABLES} - {"encounters"}:
             engine.raw.register(name, self._sources[name])
@@ -244,7 +288,10 @@ class EncounterChecker:
 
         policy_tables = {n: engine.register(n, t) for n, t in policy_frames(self.policy).items()}
         day_facts = facts(day) if day is not None else None
-        return _Lane(engine, facts(encounters), policy_tables, day_facts=day_facts)
+        line_facts = facts(line) if line is not None else None
+        return _Lane(
+            engine, facts(encounters), policy_tables, day_facts=day_facts, line_facts=line_facts
+        )
 
     # ------------------------------------------------------------------------------ preparing
 
@@ -312,8 +359,8 @@ class EncounterChecker:
     def _deallocate(self, prepared: _Prepared) -> None:
         together = [prepared.together] if prepared.together else []
         self._history.deallocate([*together, *prepared.alone.values()])
-        one_line = [prepared.one_line] if prepared.one_line else []
-        self._line.deallocate([*one_line, *prepared.note_queries.values()])
+        self._history.deallocate(list(prepared.note_queries.values()))
+        self._line.deallocate([prepared.one_line] if prepared.one_line else [])
 
     def prepare(self, as_of: dt.date) -> None:
         """Builds, compiles and prepares the rules for ``as_of`` ahead of the first check (a
@@ -340,13 +387,15 @@ class EncounterChecker:
         def run(key: str, build: Callable[[], ir.Table]) -> list[dict[str, Any]]:
             name = prepared.note_queries.get(key)
             if name is None:
-                name = self._line.prepare(build())
+                name = lane.prepare(build())
                 prepared.note_queries[key] = name
-            return self._line.execute(name)
+            return lane.execute(name)
 
-        lane = self._line
+        # on the history lane, after its statement, while the line lane runs the one-line rules
+        lane = self._history
+        assert lane.line_facts is not None
         ctx = NoteContext(
-            lane.facts, lane.policy_tables, as_of, self.policy, self.analyzer, runner=run
+            lane.line_facts, lane.policy_tables, as_of, self.policy, self.analyzer, runner=run
         )
         found: list[Finding] = []
         for d in self._notes:
@@ -407,33 +456,26 @@ class EncounterChecker:
         key = _digest(dataset, encounter_id, as_of, program, known)
         structured = self.memory.get(key)
         self._load(dataset, encounter_id, this, known, encounters=structured is None)
-        if structured is not None:
-            line = self._line_findings(prepared, as_of, structured=False)
-        else:
+        if structured is None:
             # the line lane in the worker thread, the history lane here, both in DuckDB at once
-            pending = self._pool.submit(self._line_findings, prepared, as_of, structured=True)
+            pending = self._pool.submit(self._line_findings, prepared)
             try:
                 history = self._history_findings(prepared, encounter_id)
             finally:
                 line = pending.result()  # the line lane is done with the slice either way
-            structured = _split([*history[0], *line[1]], encounter_id, history[1])
+            structured = _split([*history[0], *line], encounter_id, history[1])
             self.structured_runs += 1
             self.memory.put(key, structured)
-        own = [f for f in line[0] if _about(f, encounter_id)] + structured[0]
-        caused = [f for f in line[0] if not _about(f, encounter_id)] + structured[1]
+        notes = self._note_findings(prepared, as_of)
+        own = [f for f in notes if _about(f, encounter_id)] + structured[0]
+        caused = [f for f in notes if not _about(f, encounter_id)] + structured[1]
         own.sort(key=sort_key)
         caused.sort(key=sort_key)
         return CheckResult(encounter_id, own, caused)
 
-    def _line_findings(
-        self, prepared: _Prepared, as_of: dt.date, *, structured: bool
-    ) -> tuple[list[Finding], list[Finding]]:
-        """The line lane: the note rules' findings, and the one-line rules' if ``structured``.
-        Note rules read the encounter's own line (and say so on it, or on its plan)."""
-        notes = self._note_findings(prepared, as_of)
-        if not structured or not prepared.one_line:
-            return notes, []
-        return notes, self._findings(self._line.execute(prepared.one_line))
+    def _line_findings(self, prepared: _Prepared) -> list[Finding]:
+        """The line lane: the findings of the rules that read only the encounter's own line."""
+        return self._findings(self._line.execute(prepared.one_line)) if prepared.one_line else []
 
     def _history_findings(
         self, prepared: _Prepared, encounter_id: str
