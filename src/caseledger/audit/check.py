@@ -272,9 +272,10 @@ class EncounterChecker:
         streamed: bool = False,
     ) -> _Lane:
         """A lane whose rules read the source ``encounters`` as the encounters table (and, with
-        ``day``, whose one-day rules read that source). The policy as tables is the same
-        whatever the day; it is registered once so that statements prepared for one day keep
-        reading it while another day's are prepared."""
+        ``day``, whose one-day rules read that source; with ``line``, whose note rules read that
+        one). The policy as tables is the same whatever the day; it is registered once so that
+        statements prepared for one day keep reading it while another day's are prepared, and
+        with ``streamed`` as streams (see ``_LaneEngine``)."""
         engine = _LaneEngine(threads=1, streamed=streamed)
         tables: dict[str, ir.Table] = {}
         for name in {t.name for t in TABLES} - {"encounters"}:
