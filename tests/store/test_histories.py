@@ -109,7 +109,7 @@ def test_a_kept_history_is_still_in_the_access_log(seeded: Store) -> None:
             for e in entries(conn)
             if e.action == "read" and e.record_type == "encounters" and e.client_id == "C1"
         ]
-    assert [(e.actor, e.detail) for e in reads] == [("reader", "2 row(s)")] * 2
+    assert [(e.actor, e.record_id, e.detail) for e in reads] == [("reader", None, "2 row(s)")] * 2
 
 
 def test_nothing_is_kept_when_asked_to_keep_nothing(seeded: Store) -> None:

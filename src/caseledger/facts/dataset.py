@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from caseledger.facts import cells, csvio
 from caseledger.facts.datafile import Row, TableFile, empty_value, read_table_file
@@ -41,6 +43,11 @@ class KnownRows:
 
     key: Hashable
     rows: Sequence[Row]
+
+    @cached_property
+    def ids(self) -> frozenset[Any]:
+        """The rows' ``encounter_id`` values (of a client's encounter history), found once."""
+        return frozenset(r.get("encounter_id") for r in self.rows)
 
 
 @dataclass

@@ -245,19 +245,23 @@ class Repository:
         for client, row in zip(self.clients_of(rows), rows, strict=True):
             if client is not None:
                 per_client[client].append(row)
-        entries = []
-        for client, client_rows in per_client.items():
-            single = len(client_rows) == 1 and self.keyed_by_id
-            entries.append(
-                AccessEntry(
-                    "read",
-                    client_id=client,
-                    record_type=self.name,
-                    record_id=str(client_rows[0][self.contract.key[0]]) if single else None,
-                    detail=f"{len(client_rows)} row(s)",
-                )
-            )
-        self._access.record_many(entries)
+        self._access.record_many([self._read_entry(c, r) for c, r in per_client.items()])
+
+    def log_client_reads(self, client_id: str, rows: Sequence[Row]) -> None:
+        """:meth:`log_reads` for rows all of one client (a client's history kept from an
+        earlier read), without going through them: the same one entry."""
+        if self.link is not None and rows:
+            self._access.record_many([self._read_entry(client_id, rows)])
+
+    def _read_entry(self, client_id: str, rows: Sequence[Row]) -> AccessEntry:
+        single = len(rows) == 1 and self.keyed_by_id
+        return AccessEntry(
+            "read",
+            client_id=client_id,
+            record_type=self.name,
+            record_id=str(rows[0][self.contract.key[0]]) if single else None,
+            detail=f"{len(rows)} row(s)",
+        )
 
     # ---------------------------------------------------------------- writes
 

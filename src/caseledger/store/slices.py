@@ -51,12 +51,14 @@ def _encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Ro
     # The client's history first, as the store keeps it (``Dataset.history``), then the rows
     # it does not hold, then the encounter as given.
     history = uow.client_history(str(client_id))
-    encounters = [e for e in history.rows if e["encounter_id"] != eid]
+    others: list[Row] = []
     if staff_id:
-        encounters += uow.encounters.for_staff(str(staff_id), day, day)
+        others += uow.encounters.for_staff(str(staff_id), day, day)
     if group_id:
-        encounters += uow.encounters.for_group(str(group_id))
-    encounters = [e for e in _unique(encounters, "encounter_id") if e["encounter_id"] != eid]
+        others += uow.encounters.for_group(str(group_id))
+    # the history holds each of its lines once; only the other reads can repeat them
+    others = [e for e in _unique(others, "encounter_id") if e["encounter_id"] not in history.ids]
+    encounters = [e for e in [*history.rows, *others] if e["encounter_id"] != eid]
     encounters.append(row)
 
     client = uow.repo("clients").get(str(client_id))
@@ -72,9 +74,8 @@ def _encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Ro
         other = uow.repo("authorizations").get(str(named))
         if other is not None:
             tables["authorizations"].append(other)
-    tables["plan_goals"] = [
-        g for p in tables["plans"] for g in uow.repo("plan_goals").list_by_parent(str(p["plan_id"]))
-    ]
+    plan_ids = [str(p["plan_id"]) for p in tables["plans"]]
+    tables["plan_goals"] = uow.repo("plan_goals").where_in("plan_id", plan_ids)
     groups = []
     if group_id:
         found = uow.repo("group_sessions").get(str(group_id))
@@ -86,18 +87,17 @@ def _encounter_slice(uow: UnitOfWork, encounter: Row | str) -> tuple[Dataset, Ro
     for g in groups:
         leaders = g.get("staff_ids")
         wanted.update(leaders if isinstance(leaders, tuple) else ())
-    staff = [s for sid in wanted if sid and (s := staff_repo.get(str(sid))) is not None]
-    supervisors = {s.get("supervisor_id") for s in staff} - {None}
-    for sup in supervisors:
-        boss = staff_repo.get(str(sup))
-        if boss is not None:
-            staff.append(boss)
-            staff.extend(staff_repo.list_where(supervisor_id=sup))
+    staff = staff_repo.where_in("staff_id", sorted(str(s) for s in wanted if s))
+    supervisors = sorted({str(s["supervisor_id"]) for s in staff if s.get("supervisor_id")})
+    bosses = staff_repo.where_in("staff_id", supervisors)
+    if bosses:
+        heads = [str(b["staff_id"]) for b in bosses]
+        staff += bosses + staff_repo.where_in("supervisor_id", heads)
     staff = _unique(staff, "staff_id")
     tables["staff"] = staff
+    staff_ids = [str(s["staff_id"]) for s in staff]
     for name in ("staff_credentials", "staff_trainings"):
-        repo = uow.repo(name)
-        tables[name] = [r for s in staff for r in repo.list_by_parent(str(s["staff_id"]))]
+        tables[name] = uow.repo(name).where_in("staff_id", staff_ids)
 
     agency_id = (client or {}).get("agency_id")
     agency = uow.repo("agency").get(str(agency_id)) if agency_id else None

@@ -66,7 +66,7 @@ class UnitOfWork:
         revision = revision or 0
         kept = self._histories.get(client_id, revision)
         if kept is not None:
-            self.encounters.log_reads(kept.rows)
+            self.encounters.log_client_reads(client_id, kept.rows)
             return kept
         history = self._histories.read(self.encounters.for_client(client_id))
         self.read_histories.append((client_id, revision, history))
