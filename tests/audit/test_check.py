@@ -9,8 +9,9 @@ from typing import Any
 from typer.testing import CliRunner
 
 from caseledger.audit.check import EncounterChecker, Remembered
-from caseledger.audit.engine import builtin_rules
+from caseledger.audit.engine import builtin_rules, run_audit
 from caseledger.cli import app
+from caseledger.facts.columnar import facts_from_dataset
 from caseledger.facts.dataset import Dataset, write_dataset
 from caseledger.store import Store
 from caseledger.store.slices import encounter_slice
@@ -262,9 +263,8 @@ def test_the_history_lane_plans_joins_with_the_policy_as_the_rules_write_them() 
     """DuckDB takes a slice's table (refilled at every check) to hold one row. On the history
     lane, where that table is a client's whole history, a policy table of known size would then
     be probed against a hash table of the history; so there the policy's tables have no known
-    size either, and the written join stands. The ICD-10-CM code set keeps its size (the slice
-    is built, the codes probe), and the line lane, whose one line DuckDB takes rightly to be
-    small, keeps every size."""
+    size either, and the written join stands. The line lane, whose one line DuckDB takes rightly
+    to be small, keeps every size."""
     checker = EncounterChecker(policy())
     try:
         checker._prepared_for(AS_OF)
@@ -272,6 +272,36 @@ def test_the_history_lane_plans_joins_with_the_policy_as_the_rules_write_them() 
         assert _estimate(history, "encounters") == "~1 row"
         assert _estimate(history, "policy_services") == "~1 row"
         assert _estimate(line, "policy_services") != "~1 row"
-        assert _estimate(history, "icd10_codes") != "~1 row"
+    finally:
+        checker.close()
+
+
+def test_the_check_reads_of_the_code_set_the_codes_of_the_slice(tmp_path: Path) -> None:
+    """The ICD-10-CM code set is some 98,000 rows; a check puts behind its name the rows of the
+    slice's diagnoses (``Reference.narrow``), and finds on them what the audit finds on the
+    whole code set: a written-loosely code that is billable is clean, a category and a code
+    that does not exist are not."""
+    s = Scenario()
+    line = s.encounter("cpr")
+    s.row("diagnoses", client_id="C-CPR")["icd10"] = "f331"
+    db = _store(tmp_path, s)
+    rules = {"GEN-DIAGNOSIS": builtin_rules()["GEN-DIAGNOSIS"]}
+    checker = EncounterChecker(policy(), rules=rules)
+    cases = {
+        "f331": ("F33.1", None),
+        "F33": ("F33", "F33 is not a billable code"),
+        "Q99.99X": (None, "Q99.99X is not an ICD-10-CM code"),
+    }
+    try:
+        for written, (row, said) in cases.items():
+            with Store.open(db) as store, store.unit_of_work() as uow:
+                slice_, _ = encounter_slice(uow, line["encounter_id"])
+            slice_.rows("diagnoses")[0]["icd10"] = written
+            found = checker.check(slice_, line["encounter_id"], as_of=AS_OF).findings
+            behind = checker._history.engine.raw.execute("SELECT code FROM icd10_codes")
+            assert [r[0] for r in behind.fetchall()] == ([row] if row else [])
+            audited = run_audit(facts_from_dataset(slice_), policy(), as_of=AS_OF, rules=rules)
+            assert [f.message for f in found] == [f.message for f in audited.findings]
+            assert [said in f.message for f in found] == ([True] if said else [])
     finally:
         checker.close()

@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caseledger.audit.findings import Finding
 from caseledger.facts import icd10
 from caseledger.facts.engines import DuckDBEngine, SparkEngine
-from caseledger.rules.plans import document_segments, normalized_icd10
+from caseledger.rules.plans import ICD10_CODES, document_segments, normalized_icd10
 from tests.rules.scenario import D, Scenario, policy
 
 
@@ -81,6 +83,36 @@ def test_the_expression_normalizes_as_python_does(spark_engine: SparkEngine) -> 
         table = engine.register("icd_raw", pa.table({"raw": raw}))
         got = engine.execute(table.select(code=normalized_icd10(table.raw)))["code"].to_pylist()
         assert got == expected, engine.name
+
+
+_LOOKUP = DuckDBEngine()
+#: codes as people write them: real ones in any case, spaced or without their dot, and others
+_WRITTEN = st.one_of(
+    st.sampled_from(["F33.1", "F33", "S06.2X9S", "S06.2X9", "F10.20", "Z00.00", "F01-F99", "5"]),
+    st.text(alphabet="fFsSzZ0123.9xX \t", max_size=9),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WRITTEN, max_size=5))
+def test_the_narrowed_code_set_joins_as_the_whole_one_does(written: list[str]) -> None:
+    """What a check puts behind the code set (``ICD10_CODES.narrow``: the rows of the slice's
+    diagnoses) gives every diagnosis, normalized as the rule normalizes it, the same row as the
+    whole code set: or none, when the code set has none."""
+    raw = _LOOKUP.register("dx_raw", pa.table({"raw": pa.array(written, type=pa.string())}))
+    keys = raw.select(key=normalized_icd10(raw.raw))
+    slice_ = Scenario().dataset()
+    slice_.tables["diagnoses"] = [{"icd10": w} for w in written]
+    answers = []
+    for name, table in (
+        ("whole", ICD10_CODES.build(policy())),
+        ("narrow", ICD10_CODES.narrow(policy(), slice_)),
+    ):
+        codes = _LOOKUP.register(f"codes_{name}", table)
+        joined = keys.left_join(codes, keys.key == codes.code).select("key", "valid", "billable")
+        answers.append(sorted(map(repr, _LOOKUP.execute(joined).to_pylist())))
+    assert answers[0] == answers[1]
 
 
 def test_billable_diagnoses_in_effect_are_clean() -> None:

@@ -21,7 +21,9 @@ the history lane runs the rules that read other encounters, then the note rules;
 runs the one-line rules meanwhile. DuckDB lets go of Python while it executes, so on two cores a
 check takes about as long as the slower lane rather than the sum of both. (The note rules follow
 the history lane's statement because that one is the shorter, now that its joins are planned
-for the slice; see ``_LaneEngine``.)
+for the slice; see ``_LaneEngine``.) A table of reference data the rules join with (the
+ICD-10-CM code set: ``rules.registry.Reference``) holds, at each check, only the rows the slice
+can join; a check would otherwise read the whole of it.
 
 The structured rules ask of free text only whether it holds something (see
 ``facts.columnar.text_presence``). So their findings are remembered by a digest of the slice with
@@ -65,7 +67,7 @@ from caseledger.facts.services import service_of
 from caseledger.notes import default_analyzer
 from caseledger.policy import Policy, RuleMeta
 from caseledger.rules.context import NoteContext
-from caseledger.rules.registry import RuleDef
+from caseledger.rules.registry import RuleDef, references
 
 #: how many days' compiled rules a checker keeps (a server checks against today, sometimes
 #: against a date in the past)
@@ -252,6 +254,10 @@ class EncounterChecker:
         self._sources: dict[str, _Rows] = {t.name: _Rows(arrow_table(t, ())) for t in TABLES}
         self._sources[_NOTE_ENCOUNTER] = _Rows(arrow_table(_encounters_table(), ()))
         self._sources[_DAY_ENCOUNTERS] = _Rows(arrow_table(_encounters_table(), ()))
+        # reference tables hold, at each check, the rows the slice can join (``Reference``)
+        self._references = references()
+        for ref in self._references.values():
+            self._sources[ref.name] = _Rows(ref.narrow(self.policy, Dataset({})))
         self._history = self._lane(
             "encounters", day=_DAY_ENCOUNTERS, line=_NOTE_ENCOUNTER, streamed=True
         )
@@ -288,10 +294,20 @@ class EncounterChecker:
             return Facts(engine, read, frozenset(t.name for t in TABLES))
 
         policy_tables = {n: engine.register(n, t) for n, t in policy_frames(self.policy).items()}
+        # ``RuleContext.derived`` finds these registered, and leaves the whole tables unread
+        derived: dict[str, ir.Table] = {}
+        for name in self._references:
+            engine.raw.register(name, self._sources[name])
+            derived[name] = engine.backend.table(name)
         day_facts = facts(day) if day is not None else None
         line_facts = facts(line) if line is not None else None
         return _Lane(
-            engine, facts(encounters), policy_tables, day_facts=day_facts, line_facts=line_facts
+            engine,
+            facts(encounters),
+            policy_tables,
+            derived,
+            day_facts=day_facts,
+            line_facts=line_facts,
         )
 
     # ------------------------------------------------------------------------------ preparing
@@ -420,6 +436,8 @@ class EncounterChecker:
         for t in TABLES:
             if t.name != "encounters":
                 self._sources[t.name].table = arrow_table(t, dataset.rows(t.name))
+        for ref in self._references.values():
+            self._sources[ref.name].table = ref.narrow(self.policy, dataset)
         table = _encounters_table()
         rows = dataset.rows("encounters") if encounters else []
         if encounters and known is not None:
@@ -458,16 +476,18 @@ class EncounterChecker:
         structured = self.memory.get(key)
         self._load(dataset, encounter_id, this, known, encounters=structured is None)
         if structured is None:
-            # the line lane in the worker thread, the history lane here, both in DuckDB at once
+            # the line lane in the worker thread; the history lane here, then the note rules
             pending = self._pool.submit(self._line_findings, prepared)
             try:
                 history = self._history_findings(prepared, encounter_id)
+                notes = self._note_findings(prepared, as_of)
             finally:
                 line = pending.result()  # the line lane is done with the slice either way
             structured = _split([*history[0], *line], encounter_id, history[1])
             self.structured_runs += 1
             self.memory.put(key, structured)
-        notes = self._note_findings(prepared, as_of)
+        else:
+            notes = self._note_findings(prepared, as_of)
         own = [f for f in notes if _about(f, encounter_id)] + structured[0]
         caused = [f for f in notes if not _about(f, encounter_id)] + structured[1]
         own.sort(key=sort_key)

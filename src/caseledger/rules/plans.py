@@ -15,9 +15,17 @@ from caseledger.policy import DocumentDef, Policy
 from caseledger.rules.common import has_text, line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.eligibility import billed_lines, open_end, open_start
-from caseledger.rules.registry import rule
+from caseledger.rules.registry import reference, rule
 
 ONE_DAY = dt.timedelta(days=1)
+
+#: the ICD-10-CM code set (:mod:`caseledger.facts.icd10`); for one slice of facts, the codes of
+#: its diagnoses
+ICD10_CODES = reference(
+    "icd10_codes",
+    build=lambda _policy: icd10.billable_codes_table(),
+    narrow=lambda _policy, facts: icd10.code_set_rows(r["icd10"] for r in facts.rows("diagnoses")),
+)
 
 
 @rule(
@@ -77,7 +85,7 @@ def diagnosis(ctx: RuleContext) -> ir.Table:
     diagnosis in effect; the message quotes the codes in effect that day (never a description)
     and the amount is every affected line. The code set is reference data
     (:mod:`caseledger.facts.icd10`)."""
-    codes = ctx.derived("icd10_codes", lambda _policy: icd10.billable_codes_table())
+    codes = ctx.derived(ICD10_CODES.name, ICD10_CODES.build)
     dx = ctx.t("diagnoses")
     dx = dx.select(
         x_client_id=dx.client_id,

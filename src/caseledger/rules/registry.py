@@ -17,7 +17,10 @@ import ibis.expr.datatypes as dt
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pyarrow as pa
 
+    from caseledger.facts.dataset import Dataset
+    from caseledger.policy import Policy
     from caseledger.rules.context import NoteContext, RuleContext
 
 #: The columns a rule may return, with their types. ``value`` and ``limit`` are the numbers the
@@ -63,7 +66,39 @@ class RuleDef:
     one_day: bool = False
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A large table of reference data that rules join with (the ICD-10-CM code set), read
+    through ``RuleContext.derived`` under ``name``.
+
+    ``narrow`` gives the rows of it one slice of facts can join: the single-encounter check puts
+    those behind ``name`` rather than the whole table, which every check would read through.
+    Both are pure functions: ``build`` of the policy, ``narrow`` of the policy and the slice."""
+
+    name: str
+    build: Callable[[Policy], pa.Table]
+    narrow: Callable[[Policy, Dataset], pa.Table]
+
+
 _REGISTRY: dict[str, RuleDef] = {}
+_REFERENCES: dict[str, Reference] = {}
+
+
+def reference(
+    name: str,
+    build: Callable[[Policy], pa.Table],
+    narrow: Callable[[Policy, Dataset], pa.Table],
+) -> Reference:
+    """Registers a reference table (see :class:`Reference`) and returns it."""
+    if name in _REFERENCES:
+        raise ValueError(f"reference table {name} is registered twice")
+    found = _REFERENCES[name] = Reference(name, build, narrow)
+    return found
+
+
+def references() -> dict[str, Reference]:
+    """Every registered reference table by name."""
+    return dict(_REFERENCES)
 
 
 def _register(definition: RuleDef) -> None:
