@@ -62,7 +62,7 @@ from caseledger.facts.columnar import Facts, arrow_table
 from caseledger.facts.dataset import Dataset, KnownRows
 from caseledger.facts.engines import DuckDBEngine
 from caseledger.facts.policy_frames import policy_frames
-from caseledger.facts.schema import TABLES, Kind
+from caseledger.facts.schema import TABLES, Kind, Table
 from caseledger.facts.services import service_of
 from caseledger.notes import default_analyzer
 from caseledger.policy import Policy, RuleMeta
@@ -74,6 +74,8 @@ from caseledger.rules.registry import RuleDef, references
 KEEP_DAYS = 4
 #: how many client histories a checker keeps as columns
 KEEP_HISTORIES = 8
+#: how many tables of rows (other than encounters) a checker keeps as columns
+KEEP_TABLES = 256
 #: how many slices' structured findings a checker remembers
 KEEP_SLICES = 512
 K = TypeVar("K", bound=Hashable)
@@ -266,6 +268,8 @@ class EncounterChecker:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="caseledger-check")
         #: client histories as columns, by their key (``KnownRows.key``)
         self._histories: Recent[Hashable, pa.Table] = Recent(KEEP_HISTORIES)
+        #: the slices' other tables as columns, by table and rows (``_columns``)
+        self._tables: Recent[tuple[str, str], pa.Table] = Recent(KEEP_TABLES)
         #: how many checks ran the structured rules (the others found them remembered)
         self.structured_runs = 0
 
@@ -435,7 +439,7 @@ class EncounterChecker:
         slice begins with (``known``) is converted once and kept."""
         for t in TABLES:
             if t.name != "encounters":
-                self._sources[t.name].table = arrow_table(t, dataset.rows(t.name))
+                self._sources[t.name].table = self._columns(t, dataset.rows(t.name))
         for ref in self._references.values():
             self._sources[ref.name].table = ref.narrow(self.policy, dataset)
         table = _encounters_table()
@@ -453,6 +457,18 @@ class EncounterChecker:
             loaded = loaded.filter(pc.equal(loaded["date"], pa.scalar(day, pa.date32())))
         self._sources[_DAY_ENCOUNTERS].table = loaded
         self._sources[_NOTE_ENCOUNTER].table = arrow_table(table, this)
+
+    def _columns(self, table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+        """A table's rows as columns; the rows of a recent check give its columns again. (While
+        a user records, the client's, staff's and agency's rows seldom change from one check to
+        the next, and converting them was a tenth of a check.)"""
+        # repr tells every value apart, as in ``_digest``
+        key = (table.name, repr(rows))
+        found = self._tables.get(key)
+        if found is None:
+            found = arrow_table(table, rows)
+            self._tables.put(key, found)
+        return found
 
     def _history_table(self, history: KnownRows) -> pa.Table:
         """A client history's rows as columns, converted once per history."""
