@@ -222,23 +222,8 @@ def training_gaps(ctx: RuleContext, staff: ir.Table) -> ir.Table:
     in for it. The periods start at every version of the requirement and at every completion
     date, so each staff member has a handful of periods however many lines they render."""
     topics = ctx.derived("psr_training_rules", training_rules)
-    tr = ctx.t("staff_trainings")
-    note = trimmed(tr.waiver_note.fill_null(""))
-    waived = tr.waived.fill_null(False) & (note.length() > 0)
-    tr = tr.mutate(t_waived=waived)
-    tr = tr.filter(tr.completed_on.notnull() | tr.t_waived)
-    names = topics.select(t_name=topics.topic).distinct()
     people = staff.select(p_staff=staff.staff_id).distinct()
-    tr = tr.semi_join(names, tr.topic == names.t_name).semi_join(
-        people, tr.staff_id == people.p_staff
-    )
-    done = tr.select(
-        t_staff=tr.staff_id,
-        t_topic=tr.topic,
-        t_on=tr.completed_on,
-        t_hours=tr.hours.fill_null(0.0),
-        t_waived=tr.t_waived,
-    )
+    done = _trainings_done(ctx, people)
     # period starts: each version of the requirement and each completion date
     starts = topics.select(b=topics.start).distinct()
     cuts = ibis.union(
@@ -252,6 +237,45 @@ def training_gaps(ctx: RuleContext, staff: ir.Table) -> ir.Table:
         .cast("date")
         .fill_null(ibis.literal(OPEN_END, type="date"))
     )
+    return _gaps(periods, topics, done)
+
+
+def training_gaps_on(ctx: RuleContext, days: ir.Table) -> ir.Table:
+    """:func:`training_gaps` for given days (columns ``staff_id``, ``date``, each pair once):
+    what each staff member lacks on that day, a period of one day. For a few days a staff
+    member (PSR-TRAINING-DUE's as-of date), this is less work than every period."""
+    topics = ctx.derived("psr_training_rules", training_rules)
+    people = days.select(p_staff=days.staff_id).distinct()
+    periods = days.select("staff_id", b=days.date, e=days.date)
+    return _gaps(periods, topics, _trainings_done(ctx, people))
+
+
+def _trainings_done(ctx: RuleContext, people: ir.Table) -> ir.Table:
+    """The trainings of the staff in ``people`` (column ``p_staff``) on a CPR topic that count:
+    completed, or waived with a note (``t_staff, t_topic, t_on, t_hours, t_waived``)."""
+    topics = ctx.derived("psr_training_rules", training_rules)
+    tr = ctx.t("staff_trainings")
+    note = trimmed(tr.waiver_note.fill_null(""))
+    waived = tr.waived.fill_null(False) & (note.length() > 0)
+    tr = tr.mutate(t_waived=waived)
+    tr = tr.filter(tr.completed_on.notnull() | tr.t_waived)
+    names = topics.select(t_name=topics.topic).distinct()
+    tr = tr.semi_join(names, tr.topic == names.t_name).semi_join(
+        people, tr.staff_id == people.p_staff
+    )
+    return tr.select(
+        t_staff=tr.staff_id,
+        t_topic=tr.topic,
+        t_on=tr.completed_on,
+        t_hours=tr.hours.fill_null(0.0),
+        t_waived=tr.t_waived,
+    )
+
+
+def _gaps(periods: ir.Table, topics: ir.Table, done: ir.Table) -> ir.Table:
+    """For each period (``staff_id, b, e``), the topics of each group in force on its first day
+    that the trainings ``done`` by that day do not meet, listed in the pack's order: the
+    columns of :func:`training_gaps`."""
     req = topics.view()
     grid = periods.join(req, [periods.b >= req.start, periods.b <= req.end])
     grid = grid.select(
@@ -504,8 +528,8 @@ def training_due(ctx: RuleContext) -> ir.Table:
     cpr_staff = employed.semi_join(either, employed.staff_id == either.c_staff).select(
         "staff_id", "hire_date"
     )
-    gaps = training_gaps(ctx, cpr_staff)
-    now = gaps.filter((gaps.g_group == SIX_MONTH) & (gaps.g_start <= today) & (gaps.g_end >= today))
+    gaps = training_gaps_on(ctx, cpr_staff.select("staff_id", date=today))
+    now = gaps.filter(gaps.g_group == SIX_MONTH)
     people = cpr_staff.view()
     joined = now.join(people, now.g_staff == people.staff_id)
     joined = joined.mutate(
