@@ -151,6 +151,28 @@ def test_one_checker_reads_each_slice_afresh(tmp_path: Path) -> None:
     assert "GEN-CODE-UNKNOWN" in results[2] and "SST-LIFETIME-CAP" not in results[2]
 
 
+def test_the_columns_kept_for_a_table_are_those_of_its_rows(tmp_path: Path) -> None:
+    """A checker keeps the columns of the slice's tables by their rows: a changed row is read
+    afresh, the same rows again give the same findings."""
+    s = Scenario()
+    line = s.encounter("cpr")
+    db = _store(tmp_path, s)
+    checker = EncounterChecker(policy(), memory=Remembered(0))
+    try:
+        found = []
+        for trained in (True, False, True):
+            with Store.open(db) as store, store.unit_of_work() as uow:
+                dataset, _ = encounter_slice(uow, line["encounter_id"])
+            if not trained:
+                for row in dataset.rows("staff_trainings"):
+                    row["completed_on"] = None
+            result = checker.check(dataset, line["encounter_id"], as_of=AS_OF)
+            found.append("PSR-INITIAL-TRAINING" in {f.rule for f in result.own})
+    finally:
+        checker.close()
+    assert found == [False, True, False]
+
+
 def test_typing_a_note_reruns_the_note_rules_and_reuses_the_structured_findings(
     tmp_path: Path,
 ) -> None:
