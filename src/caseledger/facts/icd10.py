@@ -108,16 +108,8 @@ def code_set_rows(codes: Iterable[object]) -> pa.Table:
     """The rows of :func:`billable_codes_table` that ``codes``, once normalized, name: all of
     the code set a table of these codes joins with. (A code absent from the code set has no
     row, as in the whole table; a cell that is not text names none.)"""
-    known = _billable()
-    found = sorted({n for c in codes if isinstance(c, str) if (n := normalize(c)) in known})
-    return pa.table(
-        {
-            "code": pa.array(found, type=pa.string()),
-            "valid": pa.array([True] * len(found), type=pa.bool_()),
-            "billable": pa.array([known[c] for c in found], type=pa.bool_()),
-        },
-        schema=CODES_SCHEMA,
-    )
+    named = codes_table(c for c in codes if isinstance(c, str))
+    return named.filter(named["valid"])
 
 
 @cache
