@@ -156,8 +156,9 @@ class Remembered(Recent[bytes, tuple[list[Finding], list[Finding]]]):
         super().__init__(capacity)
 
 
-#: a table the rules read of at least this many rows is reference data (the ICD-10-CM code set),
-#: not the policy's few dated rows
+#: a table the rules derive of at least this many rows is reference data, not the policy's few
+#: dated rows (the built-in one, the ICD-10-CM code set, is narrowed to the slice instead: see
+#: ``Reference``)
 REFERENCE_ROWS = 10_000
 
 
@@ -172,8 +173,9 @@ class _LaneEngine(DuckDBEngine):
     every probe walks whole. So with ``streamed``, the policy's tables are registered as streams
     too: with no size known on either side, DuckDB keeps the join as the rule writes it, the
     facts probing and the policy's few rows built. (The line lane's one line is as small as
-    DuckDB takes it to be, and its plans stay as they are.) A reference table keeps its size
-    known: it is the larger side of any join with a slice, and the slice's rows are built.
+    DuckDB takes it to be, and its plans stay as they are.) A table of reference data that is not
+    registered as a ``Reference`` keeps its size known: it is the larger side of any join with a
+    slice, and the slice's rows are built.
 
     (DuckDB's own tables are no help here: a statement prepared over one is planned again at
     every execution, which costs more than the scan it would spare.)"""
@@ -440,8 +442,9 @@ class EncounterChecker:
         for t in TABLES:
             if t.name != "encounters":
                 self._sources[t.name].table = self._columns(t, dataset.rows(t.name))
-        for ref in self._references.values():
-            self._sources[ref.name].table = ref.narrow(self.policy, dataset)
+        if encounters:  # only the structured rules join with reference data
+            for ref in self._references.values():
+                self._sources[ref.name].table = ref.narrow(self.policy, dataset)
         table = _encounters_table()
         rows = dataset.rows("encounters") if encounters else []
         if encounters and known is not None:
