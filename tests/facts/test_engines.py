@@ -3,6 +3,7 @@ and keeps computed once those that group, rank or aggregate; results do not chan
 
 from __future__ import annotations
 
+import duckdb
 import ibis
 import pyarrow as pa
 import sqlglot as sg
@@ -52,3 +53,40 @@ def test_inlining_changes_no_result(rows: list[tuple[str, int]]) -> None:
     engine = DuckDBEngine()
     expr = _shared(engine, rows)
     assert engine.execute(expr).to_pylist() == engine.backend.to_pyarrow(expr).to_pylist()
+
+
+# ---------------------------------------------------------------- tables filled in the background
+
+#: a query whose rows fail only when they are computed, not when it is planned
+_FAILS_ON_ROWS = "SELECT CAST(s AS DOUBLE) AS x FROM (VALUES ('1'), ('not a number')) v(s)"
+
+
+def test_a_loaded_table_is_read_whole_once_filled() -> None:
+    engine = DuckDBEngine()
+    tables = engine.load({"numbers": "SELECT range AS n FROM range(200000)"})
+    # the table is there at once, with its columns, for the rules to be built against
+    assert tables["numbers"].columns == ("n",)
+    got = engine.execute(tables["numbers"].aggregate(rows=tables["numbers"].count()))
+    assert got.to_pylist() == [{"rows": 200000}]
+    engine.close()
+
+
+def test_an_error_in_loading_is_raised_where_the_rows_are_read() -> None:
+    engine = DuckDBEngine()
+    tables = engine.load({"ok": "SELECT 1 AS n", "broken": _FAILS_ON_ROWS})
+    try:
+        engine.execute(tables["ok"])
+    except duckdb.ConversionException as error:
+        assert "not a number" in str(error)
+    else:
+        raise AssertionError("the failed load was not reported")
+    # reported once; what did load is kept
+    assert engine.execute(tables["ok"]).to_pylist() == [{"n": 1}]
+    engine.close()
+
+
+def test_closing_while_loading_stops_the_load() -> None:
+    engine = DuckDBEngine()
+    engine.load({"big": "SELECT sum(a.range * b.range) AS s FROM range(100000) a, range(100000) b"})
+    engine.close()  # returns once the load is interrupted, rather than after it
+    assert isinstance(engine._load_error, duckdb.InterruptException)

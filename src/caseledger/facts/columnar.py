@@ -196,10 +196,14 @@ def _parquet_select(table: Table, path: Path, *, texts: bool = True) -> str:
 def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: bool = True) -> Facts:
     """Facts from a folder of Parquet files. With ``texts`` false, free-text cells keep only
     whether they hold text (all the structured rules read of them): for audits without the
-    note-text rules, which then run faster and in less memory."""
+    note-text rules, which then run faster and in less memory.
+
+    On DuckDB the tables are filled in the background (``DuckDBEngine.load``): the caller builds
+    its rules meanwhile, and the engine waits for the rows where they are read."""
     engine = engine or DuckDBEngine()
     tables: dict[str, ir.Table] = {}
     present: set[str] = set()
+    queries: dict[str, str] = {}
     for t in TABLES:
         path = folder / f"{t.name}.parquet"
         if path.exists():
@@ -207,7 +211,7 @@ def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: boo
             if isinstance(engine, DuckDBEngine):
                 # Derived columns (minutes, the sorted modifier key) are computed once here;
                 # as a view they would be recomputed by every rule that reads the table.
-                tables[t.name] = engine.materialize(t.name, _parquet_select(t, path, texts=texts))
+                queries[t.name] = _parquet_select(t, path, texts=texts)
                 continue
             import pyarrow.parquet as pq
 
@@ -215,6 +219,10 @@ def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: boo
             tables[t.name] = engine.register(t.name, arrow_table(t, _from_parquet_rows(t, rows)))
         else:
             tables[t.name] = engine.register(t.name, arrow_table(t, ()))
+    if isinstance(engine, DuckDBEngine):
+        # filled while the caller goes on to build and compile its rules
+        loaded = engine.load(queries)
+        tables = {t.name: loaded[t.name] if t.name in loaded else tables[t.name] for t in TABLES}
     return Facts(engine, tables, frozenset(present))
 
 

@@ -7,6 +7,8 @@ and hands results back as Arrow.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -36,6 +38,11 @@ class DuckDBEngine:
     threads: int | None = None
     name: str = "duckdb"
     backend: Any = field(init=False)
+    #: the tables being filled in the background (``load``), if any
+    _loading: threading.Thread | None = field(default=None, init=False, repr=False)
+    _loader: Any = field(default=None, init=False, repr=False)
+    _stop_loading: bool = field(default=False, init=False, repr=False)
+    _load_error: BaseException | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         config: dict[str, Any] = {}
@@ -64,6 +71,46 @@ class DuckDBEngine:
         self.raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
         return self.backend.table(name)
 
+    def load(self, tables: Mapping[str, str]) -> dict[str, ir.Table]:
+        """Tables computed once from ``tables`` (name: query), filled in the background.
+
+        Each table is created empty at once, so that the rules can be built and compiled
+        against it; its rows are computed on a second connection to the same database while
+        that goes on. Compiling is Python and holds one core, loading is DuckDB's and releases
+        the interpreter: on the batch audit the two overlap. Anything that reads the tables
+        waits for them (``execute``), and an error in loading is raised there.
+        """
+        self.settle()
+        found: dict[str, ir.Table] = {}
+        for name, query in tables.items():
+            found[name] = self.materialize(name, f"{query} LIMIT 0")
+        cursor = self._loader = self.raw.cursor()
+
+        def fill() -> None:
+            try:
+                for name, query in tables.items():
+                    if self._stop_loading:
+                        break
+                    cursor.execute(f'INSERT INTO "{name}" {query}')
+            except BaseException as error:  # raised again where the rows are wanted
+                self._load_error = error
+            finally:
+                cursor.close()
+                self._loader = None
+
+        self._loading = threading.Thread(target=fill, name="caseledger-load", daemon=True)
+        self._loading.start()
+        return found
+
+    def settle(self) -> None:
+        """Waits for the tables ``load`` is filling; raises what stopped it, if anything."""
+        if self._loading is not None:
+            self._loading.join()
+            self._loading = None
+        if self._load_error is not None:
+            error, self._load_error = self._load_error, None
+            raise error
+
     def sql(self, expr: ir.Table, *, inline: bool = True) -> str:
         """``expr`` as DuckDB SQL; with ``inline``, its cheap common table expressions are
         inlined (see ``inline_cheap_ctes``)."""
@@ -79,12 +126,23 @@ class DuckDBEngine:
     def execute(self, expr: ir.Table) -> pa.Table:
         from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
+        self.settle()
         # what Ibis's own to_pyarrow does first: registers the in-memory tables ``expr`` reads
         self.backend._run_pre_execute_hooks(expr)
         table = self.raw.sql(self.sql(expr)).to_arrow_table()
         return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
 
     def close(self) -> None:
+        if self._loading is not None:
+            # A failed audit need not wait for the rest of its facts. An interrupt sent just
+            # before a statement starts is lost, so it is sent until the loading stops.
+            self._stop_loading = True
+            while self._loading.is_alive():
+                loader = self._loader
+                if loader is not None:
+                    loader.interrupt()
+                self._loading.join(0.05)
+            self._loading = None
         self.backend.disconnect()
 
 
