@@ -54,10 +54,15 @@ class Finding:
 
 
 def sort_key(f: Finding) -> tuple[Any, ...]:
+    """Severity, rule, date and subject first; then the rest of what is said, so that findings
+    come out in one order whatever order the engine found them in."""
     return (
         SEVERITY_RANK.get(f.severity, 9),
         f.rule,
         f.date or dt.date.min,
         f.subject_type,
         f.subject_id,
+        f.client_id or "",
+        f.staff_id or "",
+        f.message,
     )

@@ -63,7 +63,7 @@ def authorization_usage(facts: Facts) -> list[Usage]:
         )
     ).to_pylist()
     found = [Usage(str(r["label"]), float(r["used"]), float(r["limit"])) for r in rows]
-    return sorted(found, key=lambda u: -u.share)[:TOP]
+    return sorted(found, key=lambda u: (-u.share, u.label))[:TOP]
 
 
 def lifetime_cap_usage(facts: Facts, policy: Policy, as_of: dt.date) -> list[Usage]:
@@ -80,7 +80,7 @@ def lifetime_cap_usage(facts: Facts, policy: Policy, as_of: dt.date) -> list[Usa
     per_client = lines.group_by("client_id").aggregate(used=lines.count())
     rows = facts.engine.execute(per_client).to_pylist()
     usage = [Usage(str(r["client_id"]), float(r["used"]), cap) for r in rows]
-    return sorted(usage, key=lambda u: -u.share)[:TOP]
+    return sorted(usage, key=lambda u: (-u.share, u.label))[:TOP]
 
 
 def training_compliance(facts: Facts, findings: Sequence[Finding]) -> list[tuple[str, float]]:
