@@ -131,10 +131,12 @@ class DuckDBEngine:
     def execute(self, expr: ir.Table) -> pa.Table:
         from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
+        # compiled before waiting: compiling is the part that overlaps a load
+        query = self.sql(expr)
         self.settle()
         # what Ibis's own to_pyarrow does first: registers the in-memory tables ``expr`` reads
         self.backend._run_pre_execute_hooks(expr)
-        table = self.raw.sql(self.sql(expr)).to_arrow_table()
+        table = self.raw.sql(query).to_arrow_table()
         return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
 
     def close(self) -> None:
