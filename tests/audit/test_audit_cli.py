@@ -163,3 +163,23 @@ def test_notes_embeddings_reads_a_tie_to_the_goal_that_shares_no_word(tmp_path: 
     assert found == {"words": {line["encounter_id"]}, "embeddings": set()}
     bad = runner.invoke(app, ["audit", str(folder), "--notes", "vibes"])
     assert bad.exit_code == 2 and "--notes must be one of words, embeddings" in bad.output
+
+
+def test_a_parquet_file_that_cannot_be_read_exits_2_naming_it_and_no_cell(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from caseledger.demo.bulk import BulkOptions, generate_bulk
+
+    folder = tmp_path / "bulk"
+    generate_bulk(folder, BulkOptions(encounters=2_000, format="parquet"))
+    # units as text, one cell of it no number: readable as a file, failing only on its rows
+    path = folder / "encounters.parquet"
+    table = pq.read_table(path)
+    units = pa.array(["Jane Roe"] + ["1"] * (table.num_rows - 1), pa.string())
+    pq.write_table(table.set_column(table.schema.get_field_index("units"), "units", units), path)
+    result = runner.invoke(app, ["audit", str(folder), "--as-of", "2025-03-15"])
+    assert result.exit_code == 2, result.output
+    assert "encounters.parquet could not be read" in result.output
+    assert "nothing was audited" in result.output
+    assert "Jane Roe" not in result.output

@@ -19,7 +19,7 @@ from caseledger.cli.common import console, err_console, fail, parse_date, state
 from caseledger.config import ENV_DB
 from caseledger.facts.columnar import Facts, FactsUnavailable, facts_from_folder
 from caseledger.facts.dataset import DatasetNotFound
-from caseledger.facts.engines import ENGINES, make_engine
+from caseledger.facts.engines import ENGINES, LoadFailed, make_engine
 from caseledger.notes import lexical_analyzer
 from caseledger.policy import PackError, load_policy
 
@@ -155,6 +155,12 @@ def audit_command(
             extras = report_extras(facts, policy, today, result.findings)
     except ValueError as error:
         raise fail(str(error), hint="caseledger policy show PACK lists the rule ids") from None
+    except LoadFailed as error:
+        raise fail(
+            f"{folder}: {error.table}.parquet could not be read "
+            f"({type(error.__cause__).__name__}); nothing was audited",
+            hint="docs/dataset.md gives the type of each column",
+        ) from None
     finally:
         facts.engine.close()
     if store or state(ctx).db_option or os.environ.get(ENV_DB):

@@ -21,6 +21,16 @@ import sqlglot.expressions as sge
 ENGINES = ("duckdb", "spark")
 
 
+class LoadFailed(RuntimeError):
+    """A table loaded in the background could not be filled. The message names the table and
+    the kind of error, never the engine's own words, which may quote a cell; the engine's error
+    is kept as the cause."""
+
+    def __init__(self, table: str, error: BaseException) -> None:
+        self.table = table
+        super().__init__(f"the table {table} could not be loaded ({type(error).__name__})")
+
+
 class Engine(Protocol):
     name: str
 
@@ -42,7 +52,7 @@ class DuckDBEngine:
     _loading: threading.Thread | None = field(default=None, init=False, repr=False)
     _loader: Any = field(default=None, init=False, repr=False)
     _stop_loading: bool = field(default=False, init=False, repr=False)
-    _load_error: BaseException | None = field(default=None, init=False, repr=False)
+    _load_error: LoadFailed | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         config: dict[str, Any] = {}
@@ -92,13 +102,16 @@ class DuckDBEngine:
         cursor.execute("SET preserve_insertion_order = false")
 
         def fill() -> None:
+            name = ""
             try:
                 for name, query in tables.items():
                     if self._stop_loading:
                         break
                     cursor.execute(f'INSERT INTO "{name}" {query}')
             except BaseException as error:  # raised again where the rows are wanted
-                self._load_error = error
+                failed = LoadFailed(name, error)
+                failed.__cause__ = error
+                self._load_error = failed
             finally:
                 cursor.close()
                 self._loader = None
@@ -108,13 +121,13 @@ class DuckDBEngine:
         return found
 
     def settle(self) -> None:
-        """Waits for the tables ``load`` is filling; raises what stopped it, if anything."""
+        """Waits for the tables ``load`` is filling. If the load failed, raises
+        :class:`LoadFailed`, and again at every later read: the tables are incomplete."""
         if self._loading is not None:
             self._loading.join()
             self._loading = None
         if self._load_error is not None:
-            error, self._load_error = self._load_error, None
-            raise error
+            raise self._load_error
 
     def sql(self, expr: ir.Table, *, inline: bool = True) -> str:
         """``expr`` as DuckDB SQL; with ``inline``, its cheap common table expressions are
