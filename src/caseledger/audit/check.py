@@ -289,22 +289,20 @@ class EncounterChecker:
         statements prepared for one day keep reading it while another day's are prepared, and
         with ``streamed`` as streams (see ``_LaneEngine``)."""
         engine = _LaneEngine(threads=1, streamed=streamed)
-        tables: dict[str, ir.Table] = {}
-        for name in {t.name for t in TABLES} - {"encounters"}:
-            engine.raw.register(name, self._sources[name])
-            tables[name] = engine.backend.table(name)
 
-        def facts(source: str) -> Facts:
-            engine.raw.register(source, self._sources[source])
-            read = {**tables, "encounters": engine.backend.table(source)}
+        def source(name: str) -> ir.Table:
+            engine.raw.register(name, self._sources[name])
+            return engine.backend.table(name)
+
+        tables = {name: source(name) for name in {t.name for t in TABLES} - {"encounters"}}
+
+        def facts(lines: str) -> Facts:
+            read = {**tables, "encounters": source(lines)}
             return Facts(engine, read, frozenset(t.name for t in TABLES))
 
         policy_tables = {n: engine.register(n, t) for n, t in policy_frames(self.policy).items()}
         # ``RuleContext.derived`` finds these registered, and leaves the whole tables unread
-        derived: dict[str, ir.Table] = {}
-        for name in self._references:
-            engine.raw.register(name, self._sources[name])
-            derived[name] = engine.backend.table(name)
+        derived = {name: source(name) for name in self._references}
         day_facts = facts(day) if day is not None else None
         line_facts = facts(line) if line is not None else None
         return _Lane(
