@@ -223,7 +223,7 @@ def training_gaps(ctx: RuleContext, staff: ir.Table) -> ir.Table:
     date, so each staff member has a handful of periods however many lines they render."""
     topics = ctx.derived("psr_training_rules", training_rules)
     people = staff.select(p_staff=staff.staff_id).distinct()
-    done = _trainings_done(ctx, people)
+    done = _trainings_done(ctx, topics, people)
     # period starts: each version of the requirement and each completion date
     starts = topics.select(b=topics.start).distinct()
     cuts = ibis.union(
@@ -247,13 +247,13 @@ def training_gaps_on(ctx: RuleContext, days: ir.Table) -> ir.Table:
     topics = ctx.derived("psr_training_rules", training_rules)
     people = days.select(p_staff=days.staff_id).distinct()
     periods = days.select("staff_id", b=days.date, e=days.date)
-    return _gaps(periods, topics, _trainings_done(ctx, people))
+    return _gaps(periods, topics, _trainings_done(ctx, topics, people))
 
 
-def _trainings_done(ctx: RuleContext, people: ir.Table) -> ir.Table:
-    """The trainings of the staff in ``people`` (column ``p_staff``) on a CPR topic that count:
-    completed, or waived with a note (``t_staff, t_topic, t_on, t_hours, t_waived``)."""
-    topics = ctx.derived("psr_training_rules", training_rules)
+def _trainings_done(ctx: RuleContext, topics: ir.Table, people: ir.Table) -> ir.Table:
+    """The trainings of the staff in ``people`` (column ``p_staff``) on a topic of ``topics``
+    that count: completed, or waived with a note (``t_staff, t_topic, t_on, t_hours,
+    t_waived``)."""
     tr = ctx.t("staff_trainings")
     note = trimmed(tr.waiver_note.fill_null(""))
     waived = tr.waived.fill_null(False) & (note.length() > 0)
