@@ -158,7 +158,7 @@ def audit_command(
     except LoadFailed as error:
         raise fail(
             f"{folder}: {error.table}.parquet could not be read "
-            f"({type(error.__cause__).__name__}); nothing was audited",
+            f"({error.kind}); nothing was audited",
             hint="docs/dataset.md gives the type of each column",
         ) from None
     finally:

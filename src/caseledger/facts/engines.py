@@ -28,7 +28,10 @@ class LoadFailed(RuntimeError):
 
     def __init__(self, table: str, error: BaseException) -> None:
         self.table = table
-        super().__init__(f"the table {table} could not be loaded ({type(error).__name__})")
+        #: the engine's error class (``ConversionException``), which quotes nothing
+        self.kind = type(error).__name__
+        super().__init__(f"the table {table} could not be loaded ({self.kind})")
+        self.__cause__ = error
 
 
 class Engine(Protocol):
@@ -109,9 +112,7 @@ class DuckDBEngine:
                         break
                     cursor.execute(f'INSERT INTO "{name}" {query}')
             except BaseException as error:  # raised again where the rows are wanted
-                failed = LoadFailed(name, error)
-                failed.__cause__ = error
-                self._load_error = failed
+                self._load_error = LoadFailed(name, error)
             finally:
                 cursor.close()
                 self._loader = None
