@@ -266,10 +266,21 @@ def test_overlaps_agree_with_comparing_every_pair(spans: list[tuple[str, str, in
             if a is not b and a[same] == b[same] and key(a) < key(b) and a[3] < b[4] and b[3] < a[4]
         }
 
+    def named_for(b: tuple[str, str, str, int, int]) -> str:
+        """The earlier timed line of the client's day that ends last (the smallest id of a tie),
+        copies included: the one the message names."""
+        earlier = [a for a in rows if a[1] == b[1] and a[4] > a[3] and key(a) < key(b)]
+        last = max(a[4] for a in earlier)
+        return min(a[0] for a in earlier if a[4] == last)
+
     found = s.audit(ALL).findings
     assert {f.subject_id for f in found if f.rule == DUPLICATE} == copies
     assert {f.subject_id for f in found if f.rule == CLIENT} == later_of_overlapping(1)
     assert {f.subject_id for f in found if f.rule == STAFF} == later_of_overlapping(2)
+    by_id = {r[0]: r for r in rows}
+    for f in found:
+        if f.rule == CLIENT:
+            assert f"before encounter {named_for(by_id[f.subject_id])} of" in f.message
 
 
 # ---------------------------------------------------------------- one rule code, any engine

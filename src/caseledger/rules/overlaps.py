@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 from caseledger.rules.common import line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
-from caseledger.rules.units import billed_lines
+from caseledger.rules.units import billable
 
 #: What makes two billable encounters copies of one another (GEN-DUPLICATE).
 DUPLICATE_KEY = (
@@ -47,21 +47,57 @@ def _occupies_time(t: ir.Table) -> ir.BooleanValue:
 
 
 def _client_days(ctx: RuleContext) -> ir.Table:
-    """Every billable line, ordered per client and day by start (lines without a start first)
-    and encounter id, with ``_twin`` (a neighbour starts at the same time, as every exact copy
-    does) and ``_prev_end`` (the latest end of the timed lines before it). One ordering serves
-    GEN-DUPLICATE and GEN-CLIENT-OVERLAP."""
-    t = billed_lines(ctx)
-    t = t.select(*DUPLICATE_KEY, "encounter_id", _amount=line_amount(t))
+    """The billable lines that start with a neighbour in their client's day (``_twin``, as every
+    exact copy does) or start before an earlier line of that day ends (``_prev_end``, the latest
+    end of the timed lines before it), or end after the next line starts (``_ends_late``: the
+    lines an overlapping one may be named after), priced (``_amount``). One ordering serves
+    GEN-DUPLICATE and GEN-CLIENT-OVERLAP.
+
+    Each client's day is ordered by start (lines without a start first) and encounter id. Only
+    the columns the ordering reads go through it: an engine sorts every column it carries, and
+    at 10 million lines the whole line doubled the time. The few flagged lines are then matched
+    back to their line and priced."""
+    lines = billable(ctx)
+    t = lines.select("client_id", "date", "start_time", "end_time", "encounter_id")
     start = t.start_time.fill_null(-1)
     end = ibis.cases((_occupies_time(t), t.end_time), else_=ibis.null("int32"))
     order = [start, t.encounter_id]
     near = ibis.window(group_by=[t.client_id, t.date], order_by=order)
     before = ibis.window(group_by=[t.client_id, t.date], order_by=order, rows=(None, -1))
-    twin = (start.lag().over(near) == start).fill_null(False) | (
-        start.lead().over(near) == start
-    ).fill_null(False)
-    return t.mutate(_twin=twin, _prev_end=end.max().over(before))
+    following = start.lead().over(near)
+    twin = (start.lag().over(near) == start).fill_null(False) | (following == start).fill_null(
+        False
+    )
+    # In start order the next line starts first of all the lines after this one: a line that
+    # ends after it starts is one an overlapping line may be named after.
+    ends_late = (end > following).fill_null(False)
+    t = t.mutate(_twin=twin, _prev_end=end.max().over(before), _ends_late=ends_late)
+    t = t.filter(t._twin | t._ends_late | (_occupies_time(t) & (t._prev_end > t.start_time)))
+    flagged = t.select(
+        _f_id=t.encounter_id,
+        _f_client=t.client_id,
+        _f_date=t.date,
+        _twin=t._twin,
+        _prev_end=t._prev_end,
+        _ends_late=t._ends_late,
+    )
+    back = lines.join(
+        flagged,
+        [
+            lines.encounter_id == flagged._f_id,
+            lines.client_id == flagged._f_client,
+            lines.date == flagged._f_date,
+        ],
+    )
+    priced = ctx.with_service(back.select(*lines.columns, "_twin", "_prev_end", "_ends_late"))
+    return priced.select(
+        *DUPLICATE_KEY,
+        "encounter_id",
+        "_twin",
+        "_prev_end",
+        "_ends_late",
+        _amount=line_amount(priced),
+    )
 
 
 def _copies(ctx: RuleContext) -> ir.Table:
@@ -120,9 +156,9 @@ def client_overlap(ctx: RuleContext) -> ir.Table:
     t = _client_days(ctx)
     over = t.filter(_occupies_time(t) & (t._prev_end > t.start_time))
     over = _not_a_copy(ctx, over)
-    # Name the earlier line that ends last (joined for the few reported lines only).
-    o = billed_lines(ctx).view()
-    o = o.filter(_occupies_time(o)).select(
+    # Name the earlier line that ends last: one that ends after the next line starts.
+    o = t.view()
+    o = o.filter(o._ends_late).select(
         _o_client=o.client_id,
         _o_date=o.date,
         _o_id=o.encounter_id,
@@ -161,9 +197,10 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
     member on a date counts as one block from its earliest start to its latest end; of two
     overlapping blocks the later-starting one is reported (for a group session, every encounter
     of that staff member in it). Exact copies are GEN-DUPLICATE's and are not reported here."""
-    t = billed_lines(ctx)
-    t = t.filter(t.staff_id.notnull() & _occupies_time(t))
-    # a line on its own is its own block and carries what its finding says of it
+    lines = billable(ctx)
+    t = lines.filter(lines.staff_id.notnull() & _occupies_time(lines))
+    # A line on its own is its own block. Blocks carry only what ordering them needs: the
+    # reported ones are matched back to their lines, and priced, at the end.
     single = t.filter(t.group_id.isnull()).select(
         _staff=t.staff_id,
         _date=t.date,
@@ -171,8 +208,6 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
         _start=t.start_time,
         _end=t.end_time,
         _first=t.encounter_id,
-        _client=t.client_id,
-        _amount=line_amount(t),
     )
     grouped = t.filter(t.group_id.notnull())
     sessions = grouped.group_by(
@@ -181,10 +216,6 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
         _start=grouped.start_time.min(),
         _end=grouped.end_time.max(),
         _first=grouped.encounter_id.min(),
-    )
-    kinds = single.schema()
-    sessions = sessions.mutate(
-        _client=ibis.null(kinds["_client"]), _amount=ibis.null(kinds["_amount"])
     )
     blocks = ibis.union(single, sessions.select(*single.columns), distinct=False)
     before = ibis.window(
@@ -218,40 +249,24 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
             | ((other._o_start == late._start) & (other._o_first < late._first)),
         ],
     )
-    named = pairs.group_by(
-        "_staff", "_date", "_group", "_first", "_start", "_prev_end", "_client", "_amount"
-    ).aggregate(_other=pairs._o_label.min())
+    named = pairs.group_by("_staff", "_date", "_group", "_first", "_start", "_prev_end").aggregate(
+        _other=pairs._o_label.min()
+    )
 
     # Back to the lines: a late line is its own; a late session brings every line of that
-    # staff member in it, joined on the session's key (never every line of the dataset).
-    keep = [
-        "encounter_id",
-        "client_id",
-        "staff_id",
-        "date",
-        "_amount",
-        "_group",
-        "_start",
-        "_prev_end",
-        "_other",
-    ]
-    alone = named.filter(named._group.isnull())
-    alone = alone.rename(
-        encounter_id="_first", client_id="_client", staff_id="_staff", date="_date"
-    )
-    lines = billed_lines(ctx).view()
-    lines = lines.filter(lines.group_id.notnull())
-    late_sessions = named.filter(named._group.notnull()).drop("_client", "_amount")
-    members = lines.join(
-        late_sessions,
+    # staff member in it (never every line of the dataset).
+    back = lines.join(
+        named,
         [
-            lines.staff_id == late_sessions._staff,
-            lines.date == late_sessions._date,
-            lines.group_id == late_sessions._group,
+            lines.staff_id == named._staff,
+            lines.date == named._date,
+            (named._group.isnull() & (lines.encounter_id == named._first))
+            | (lines.group_id == named._group),
         ],
     )
-    members = members.mutate(_amount=line_amount(members))
-    flagged = ibis.union(alone.select(*keep), members.select(*keep), distinct=False)
+    back = back.select(*lines.columns, "_group", "_start", "_prev_end", "_other")
+    priced = ctx.with_service(back)
+    flagged = priced.mutate(_amount=line_amount(priced))
     flagged = _not_a_copy(ctx, flagged)
     starts = ibis.cases(
         (flagged._group.notnull(), "Group session " + flagged._group + " starts at "),

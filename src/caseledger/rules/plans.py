@@ -93,15 +93,19 @@ def diagnosis(ctx: RuleContext) -> ir.Table:
         x_start=open_start(dx.start_date),
         x_end=open_end(dx.end_date),
     )
+    # The diagnoses in effect that count, by a semi-join on the billable codes rather than a
+    # filter on the left join below: DuckDB estimated that join at millions of rows from the
+    # computed code, and then held every billed line in memory to match the few diagnoses
+    # against, where it should hold the diagnoses.
+    billable_codes = codes.filter(codes.billable)
+    good = dx.semi_join(billable_codes, dx.x_code == billable_codes.code)
     dx = dx.left_join(codes, dx.x_code == codes.code).select(
         "x_client_id",
         "x_code",
         "x_start",
         "x_end",
         x_valid=codes.code.notnull(),
-        x_billable=codes.billable.fill_null(False),
     )
-    good = dx.filter(dx.x_billable)
     enc = billed_lines(ctx)
     lacking = enc.anti_join(
         good,

@@ -40,13 +40,19 @@ LINE_COLUMNS = (
 )
 
 
+def billable(ctx: RuleContext) -> ir.Table:
+    """Billable encounters, their ``LINE_COLUMNS`` only, without the fee-schedule terms: for a
+    rule that orders or matches every line and prices only the few it reports."""
+    enc = ctx.t("encounters")
+    return enc.filter(is_billable(enc)).select(*LINE_COLUMNS)
+
+
 def billed_lines(ctx: RuleContext) -> ir.Table:
     """Billable encounters with the fee-schedule terms in force on their date (``svc_*``).
 
     Every billing-line rule starts from this same expression, so an engine that shares common
     subqueries joins the fee schedule once for all of them."""
-    enc = ctx.t("encounters")
-    return ctx.with_service(enc.filter(is_billable(enc)).select(*LINE_COLUMNS))
+    return ctx.with_service(billable(ctx))
 
 
 def is_timed(t: ir.Table) -> ir.BooleanValue:
