@@ -46,6 +46,17 @@ def _occupies_time(t: ir.Table) -> ir.BooleanValue:
     return t.start_time.notnull() & t.end_time.notnull() & (t.end_time > t.start_time)
 
 
+def _starts_before_earlier_ends(t: ir.Table) -> ir.BooleanValue:
+    """A timed line that starts before an earlier line of its day ends (``_prev_end``)."""
+    return _occupies_time(t) & (t._prev_end > t.start_time)
+
+
+def _priced(ctx: RuleContext, t: ir.Table) -> ir.Table:
+    """``t`` (a few lines) with the fee-schedule terms and its dollars, ``_amount``."""
+    priced = ctx.with_service(t)
+    return priced.mutate(_amount=line_amount(priced))
+
+
 def _client_days(ctx: RuleContext) -> ir.Table:
     """The billable lines that start with a neighbour in their client's day (``_twin``, as every
     exact copy does) or start before an earlier line of that day ends (``_prev_end``, the latest
@@ -65,14 +76,12 @@ def _client_days(ctx: RuleContext) -> ir.Table:
     near = ibis.window(group_by=[t.client_id, t.date], order_by=order)
     before = ibis.window(group_by=[t.client_id, t.date], order_by=order, rows=(None, -1))
     following = start.lead().over(near)
-    twin = (start.lag().over(near) == start).fill_null(False) | (following == start).fill_null(
-        False
-    )
+    twin = ((start.lag().over(near) == start) | (following == start)).fill_null(False)
     # In start order the next line starts first of all the lines after this one: a line that
     # ends after it starts is one an overlapping line may be named after.
     ends_late = (end > following).fill_null(False)
     t = t.mutate(_twin=twin, _prev_end=end.max().over(before), _ends_late=ends_late)
-    t = t.filter(t._twin | t._ends_late | (_occupies_time(t) & (t._prev_end > t.start_time)))
+    t = t.filter(t._twin | t._ends_late | _starts_before_earlier_ends(t))
     flagged = t.select(
         _f_id=t.encounter_id,
         _f_client=t.client_id,
@@ -89,14 +98,9 @@ def _client_days(ctx: RuleContext) -> ir.Table:
             lines.date == flagged._f_date,
         ],
     )
-    priced = ctx.with_service(back.select(*lines.columns, "_twin", "_prev_end", "_ends_late"))
+    priced = _priced(ctx, back.select(*lines.columns, "_twin", "_prev_end", "_ends_late"))
     return priced.select(
-        *DUPLICATE_KEY,
-        "encounter_id",
-        "_twin",
-        "_prev_end",
-        "_ends_late",
-        _amount=line_amount(priced),
+        *DUPLICATE_KEY, "encounter_id", "_twin", "_prev_end", "_ends_late", "_amount"
     )
 
 
@@ -154,7 +158,7 @@ def client_overlap(ctx: RuleContext) -> ir.Table:
     Of each overlapping pair the later-starting encounter is reported (the larger encounter id
     when both start together). Exact copies are GEN-DUPLICATE's and are not reported here."""
     t = _client_days(ctx)
-    over = t.filter(_occupies_time(t) & (t._prev_end > t.start_time))
+    over = t.filter(_starts_before_earlier_ends(t))
     over = _not_a_copy(ctx, over)
     # Name the earlier line that ends last: one that ends after the next line starts.
     o = t.view()
@@ -264,9 +268,7 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
             | (lines.group_id == named._group),
         ],
     )
-    back = back.select(*lines.columns, "_group", "_start", "_prev_end", "_other")
-    priced = ctx.with_service(back)
-    flagged = priced.mutate(_amount=line_amount(priced))
+    flagged = _priced(ctx, back.select(*lines.columns, "_group", "_start", "_prev_end", "_other"))
     flagged = _not_a_copy(ctx, flagged)
     starts = ibis.cases(
         (flagged._group.notnull(), "Group session " + flagged._group + " starts at "),
