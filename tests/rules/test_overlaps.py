@@ -266,10 +266,10 @@ def test_overlaps_agree_with_comparing_every_pair(spans: list[tuple[str, str, in
             if a is not b and a[same] == b[same] and key(a) < key(b) and a[3] < b[4] and b[3] < a[4]
         }
 
-    def named_for(b: tuple[str, str, str, int, int]) -> str:
-        """The earlier timed line of the client's day that ends last (the smallest id of a tie),
-        copies included: the one the message names."""
-        earlier = [a for a in rows if a[1] == b[1] and a[4] > a[3] and key(a) < key(b)]
+    def named_for(b: tuple[str, str, str, int, int], same: int) -> str:
+        """The earlier timed line of the client's (or staff member's) day that ends last (the
+        smallest id of a tie), copies included: the one the message names."""
+        earlier = [a for a in rows if a[same] == b[same] and a[4] > a[3] and key(a) < key(b)]
         last = max(a[4] for a in earlier)
         return min(a[0] for a in earlier if a[4] == last)
 
@@ -280,7 +280,9 @@ def test_overlaps_agree_with_comparing_every_pair(spans: list[tuple[str, str, in
     by_id = {r[0]: r for r in rows}
     for f in found:
         if f.rule == CLIENT:
-            assert f"before encounter {named_for(by_id[f.subject_id])} of" in f.message
+            assert f"before encounter {named_for(by_id[f.subject_id], 1)} of" in f.message
+        if f.rule == STAFF:
+            assert f"before encounter {named_for(by_id[f.subject_id], 2)} of" in f.message
 
 
 # ---------------------------------------------------------------- one rule code, any engine
