@@ -222,19 +222,16 @@ def staff_overlap(ctx: RuleContext) -> ir.Table:
         _first=grouped.encounter_id.min(),
     )
     blocks = ibis.union(single, sessions.select(*single.columns), distinct=False)
-    order = [blocks._start, blocks._first]
-    near = ibis.window(group_by=[blocks._staff, blocks._date], order_by=order)
-    before = ibis.window(group_by=[blocks._staff, blocks._date], order_by=order, rows=(None, -1))
-    blocks = blocks.mutate(
-        _prev_end=blocks._end.max().over(before),
-        # as for a client's day: the blocks a late one may be named after
-        _ends_late=(blocks._end > blocks._start.lead().over(near)).fill_null(False),
+    before = ibis.window(
+        group_by=[blocks._staff, blocks._date],
+        order_by=[blocks._start, blocks._first],
+        rows=(None, -1),
     )
+    blocks = blocks.mutate(_prev_end=blocks._end.max().over(before))
     late = blocks.filter(blocks._prev_end > blocks._start)
 
-    # Name the earlier block that ends last: one that ends after the next block starts.
+    # Name the earlier block that ends last (joined for the few late blocks only).
     o = blocks.view()
-    o = o.filter(o._ends_late)
     other = o.select(
         _o_staff=o._staff,
         _o_date=o._date,
