@@ -32,7 +32,7 @@ from caseledger.policy import load_policy
 policy = load_policy()
 structured = [r for r, d in builtin_rules().items() if d.kind == "structured"]
 t = time.perf_counter()
-facts = facts_from_parquet(Path({folder!r}), DuckDBEngine(), texts=False)
+facts = facts_from_parquet(Path({folder!r}), DuckDBEngine(), texts=False, policy=policy)
 result = run_audit(facts, policy, as_of=dt.date.fromisoformat({as_of!r}), only=structured)
 elapsed = time.perf_counter() - t
 print(json.dumps({{"findings": len(result.findings), "rules": len(result.rules_checked),

@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from caseledger.facts.engines import SparkEngine
-from caseledger.facts.policy_frames import OPEN_END
-from caseledger.rules.eligibility import service_programs
+from caseledger.facts.policy_frames import OPEN_END, programs_frame
 from tests.rules.scenario import D, Scenario, policy
 
 
@@ -77,7 +76,7 @@ def test_a_line_not_billed_and_an_unknown_code_are_not_enrollment_findings() -> 
 
 
 def test_each_code_belongs_to_its_program_over_its_periods() -> None:
-    rows = {(r["code"], r["start"]): r for r in service_programs(policy()).to_pylist()}
+    rows = {(r["code"], r["start"]): r for r in programs_frame(policy()).to_pylist()}
     assert rows[("H2017", D(2009, 6, 3))] == {
         "code": "H2017",
         "program": "cpr",

@@ -21,7 +21,7 @@ from caseledger.facts.columnar import Facts, FactsUnavailable, facts_from_folder
 from caseledger.facts.dataset import DatasetNotFound
 from caseledger.facts.engines import ENGINES, LoadFailed, make_engine
 from caseledger.notes import lexical_analyzer
-from caseledger.policy import PackError, load_policy
+from caseledger.policy import PackError, Policy, load_policy
 
 FORMATS = ("table", "json", "csv", "html")
 #: how the note rules read a note (``--notes``)
@@ -136,7 +136,7 @@ def audit_command(
     except ValueError as error:
         raise fail(str(error), hint="caseledger policy show PACK lists the rule ids") from None
     texts = any(d.kind == "note" for d in chosen_rules)
-    facts = _load_facts(ctx, folder, engine, actor, texts=texts)
+    facts = _load_facts(ctx, folder, engine, actor, texts=texts, policy=policy)
     extras = None
     try:
         result = run_audit(
@@ -174,14 +174,22 @@ def audit_command(
 
 
 def _load_facts(
-    ctx: typer.Context, folder: Path | None, engine: str, actor: str | None, *, texts: bool = True
+    ctx: typer.Context,
+    folder: Path | None,
+    engine: str,
+    actor: str | None,
+    *,
+    texts: bool = True,
+    policy: Policy | None = None,
 ) -> Facts:
     """The facts to audit. ``texts`` false: no note-text rule runs, so free text may be kept as
-    only whether it holds something (Parquet folders, where it saves the most)."""
+    only whether it holds something (Parquet folders, where it saves the most). With
+    ``policy``, the encounters of a Parquet folder carry their fee-schedule row and program
+    under it (``facts_from_parquet``)."""
     chosen = make_engine(engine)
     if folder is not None:
         try:
-            return facts_from_folder(folder, chosen, texts=texts)
+            return facts_from_folder(folder, chosen, texts=texts, policy=policy)
         except DatasetNotFound:
             raise fail(
                 f"no dataset folder at {folder}", hint="caseledger demo generate DIR makes one"

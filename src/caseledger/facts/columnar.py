@@ -13,6 +13,11 @@ can hold and every rule wants:
 
 Absent files are present as empty tables, so a rule can always be built; ``Facts.present`` says
 which files the dataset really had, for GEN-FACTS-MISSING.
+
+Encounters loaded from Parquet for an audit may also carry what the policy says of each line
+(``facts_from_parquet(..., policy=...)``): the number of its fee-schedule row in force on the
+date of service (``terms_id``) and the program of its code (``program``). ``Facts.terms`` names
+the policy they were worked out under; the rules read them only under that same policy.
 """
 
 from __future__ import annotations
@@ -22,14 +27,23 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from caseledger.facts.dataset import Dataset, Problem, read_dataset
 from caseledger.facts.engines import DuckDBEngine, Engine
+from caseledger.facts.policy_frames import (
+    program_in_force,
+    programs_frame,
+    services_frame,
+    terms_in_force,
+)
 from caseledger.facts.schema import TABLES, Column, Kind, Table
+
+if TYPE_CHECKING:
+    from caseledger.policy import Policy
 
 _ARROW: dict[Kind, pa.DataType] = {
     Kind.ID: pa.string(),
@@ -72,6 +86,8 @@ class Facts:
     engine: Engine
     tables: Mapping[str, ir.Table]
     present: frozenset[str]
+    #: the policy whose fee-schedule row and program the encounters carry, if any
+    terms: Policy | None = None
 
     def __getitem__(self, name: str) -> ir.Table:
         return self.tables[name]
@@ -150,12 +166,19 @@ def facts_from_dataset(dataset: Dataset, engine: Engine | None = None) -> Facts:
     return Facts(engine, tables, frozenset(t.name for t in TABLES if dataset.present(t.name)))
 
 
-def facts_from_folder(folder: Path, engine: Engine | None = None, *, texts: bool = True) -> Facts:
+def facts_from_folder(
+    folder: Path,
+    engine: Engine | None = None,
+    *,
+    texts: bool = True,
+    policy: Policy | None = None,
+) -> Facts:
     """Facts from a dataset folder: CSV files are read and validated first (any problem raises
     :class:`FactsUnavailable`); a folder of Parquet files (``<table>.parquet``, as the benchmark
-    generator writes them) is read by DuckDB directly, without passing rows through Python."""
+    generator writes them) is read by DuckDB directly, without passing rows through Python, its
+    encounters carrying their terms under ``policy`` if given (``facts_from_parquet``)."""
     if (folder / "encounters.parquet").exists() and not (folder / "encounters.csv").exists():
-        return facts_from_parquet(folder, engine, texts=texts)
+        return facts_from_parquet(folder, engine, texts=texts, policy=policy)
     result = read_dataset(folder)
     if not result.ok:
         raise FactsUnavailable(result.problems)
@@ -193,10 +216,22 @@ def _parquet_select(table: Table, path: Path, *, texts: bool = True) -> str:
     return f"SELECT {', '.join(parts)} FROM read_parquet('{escaped}')"
 
 
-def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: bool = True) -> Facts:
+def facts_from_parquet(
+    folder: Path,
+    engine: Engine | None = None,
+    *,
+    texts: bool = True,
+    policy: Policy | None = None,
+) -> Facts:
     """Facts from a folder of Parquet files. With ``texts`` false, free-text cells keep only
     whether they hold text (all the structured rules read of them): for audits without the
     note-text rules, which then run faster and in less memory.
+
+    With ``policy``, on DuckDB, each encounter also carries its fee-schedule row and its
+    program under that policy (see the module docstring), worked out in the same pass that
+    loads it. The rules of an audit under that policy then match each line with its terms on
+    one small integer instead of joining it again with the fee schedule on code, modifiers and
+    period, which on millions of lines most rules did.
 
     On DuckDB the tables are filled in the background (``DuckDBEngine.load``): the caller builds
     its rules meanwhile, and the engine waits for the rows where they are read."""
@@ -204,6 +239,7 @@ def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: boo
     tables: dict[str, ir.Table] = {}
     present: set[str] = set()
     queries: dict[str, str] = {}
+    carried: Policy | None = None
     for t in TABLES:
         path = folder / f"{t.name}.parquet"
         if path.exists():
@@ -212,6 +248,9 @@ def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: boo
                 # Derived columns (minutes, the sorted modifier key) are computed once here;
                 # as a view they would be recomputed by every rule that reads the table.
                 queries[t.name] = _parquet_select(t, path, texts=texts)
+                if t.name == "encounters" and policy is not None:
+                    queries[t.name] = _carrying_terms(engine, queries[t.name], policy)
+                    carried = policy
                 continue
             import pyarrow.parquet as pq
 
@@ -223,7 +262,24 @@ def facts_from_parquet(folder: Path, engine: Engine | None = None, *, texts: boo
         # filled while the caller goes on to build and compile its rules
         loaded = engine.load(queries)
         tables = {t.name: loaded[t.name] if t.name in loaded else tables[t.name] for t in TABLES}
-    return Facts(engine, tables, frozenset(present))
+    return Facts(engine, tables, frozenset(present), terms=carried)
+
+
+def _carrying_terms(engine: DuckDBEngine, query: str, policy: Policy) -> str:
+    """``query`` (the encounters read from their file) with ``terms_id`` and ``program``: the
+    same matches ``RuleContext.with_service`` and the program of a line make (one row at most
+    each, so no line is repeated), left joins so that a line of an unknown code stays."""
+    lines = engine.view("encounters_file", query)
+    # tables, not registered Arrow: the background load reads them on a connection of its own
+    frame = services_frame(policy).select(["terms_id", "code", "modifier_key", "start", "end"])
+    terms = engine.keep(
+        "encounter_terms", frame.rename_columns([f"svc_{c}" for c in frame.column_names])
+    )
+    programs = engine.keep("encounter_programs", programs_frame(policy))
+    joined = lines.left_join(terms, terms_in_force(lines, terms, "svc_"))
+    numbered = joined.select(*lines.columns, terms_id=joined.svc_terms_id)
+    joined = numbered.left_join(programs, program_in_force(numbered, programs))
+    return engine.sql(joined.select(*numbered.columns, program=joined.program))
 
 
 def _from_parquet_rows(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

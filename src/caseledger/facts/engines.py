@@ -75,6 +75,17 @@ class DuckDBEngine:
         self.raw.register(name, data)
         return self.backend.table(name)
 
+    def keep(self, name: str, data: pa.Table) -> ir.Table:
+        """``data`` copied into a table of the database: unlike a registered one, it is seen by
+        every connection to the database, the background load's (``load``) included."""
+        rows = f"{name}_rows"
+        self.raw.register(rows, data)
+        try:
+            self.raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{rows}"')
+        finally:
+            self.raw.unregister(rows)
+        return self.backend.table(name)
+
     def view(self, name: str, sql: str) -> ir.Table:
         self.raw.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
         return self.backend.table(name)

@@ -6,6 +6,9 @@ its own date of service, on any engine.
 - ``policy_params``: every dated version of every parameter (caps, hours, deadlines, phrase lists).
 - ``policy_codes``: each billing code with each period it is in force, and its replacements.
 
+Each fee-schedule row has a number (``terms_id``), so that a line can carry the row in force on
+its date (see ``facts.columnar.facts_from_parquet``) and be joined with it on that one number.
+
 An open end date is stored as 9999-12-31 so that ``date BETWEEN start AND end`` needs no null test.
 """
 
@@ -16,15 +19,19 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import ibis.expr.types as ir
 import pyarrow as pa
 
-from caseledger.policy import Policy
+from caseledger.policy import Policy, ServiceDef
 
 OPEN_END = dt.date(9999, 12, 31)
+ONE_DAY = dt.timedelta(days=1)
 
 SERVICES_SCHEMA = pa.schema(
     [
         ("key", pa.string()),
+        #: the row's number in the frame
+        ("terms_id", pa.int32()),
         ("code", pa.string()),
         ("modifier_key", pa.string()),
         ("pack", pa.string()),
@@ -58,6 +65,14 @@ PARAMS_SCHEMA = pa.schema(
         ("items", pa.list_(pa.string())),
     ]
 )
+PROGRAMS_SCHEMA = pa.schema(
+    [
+        ("code", pa.string()),
+        ("program", pa.string()),
+        ("start", pa.date32()),
+        ("end", pa.date32()),
+    ]
+)
 CODES_SCHEMA = pa.schema(
     [
         ("code", pa.string()),
@@ -80,12 +95,13 @@ def _table(schema: pa.Schema, rows: Iterable[dict[str, Any]]) -> pa.Table:
 
 def services_frame(policy: Policy) -> pa.Table:
     rows = []
-    for d in policy.service_timeline():
+    for number, d in enumerate(policy.service_timeline()):
         limit = _v(d.group_limit)
         rate = d.rate_amount
         rows.append(
             {
                 "key": d.key,
+                "terms_id": number,
                 "code": d.code,
                 "modifier_key": "+".join(sorted(d.modifiers)),
                 "pack": d.pack,
@@ -108,6 +124,47 @@ def services_frame(policy: Policy) -> pa.Table:
             }
         )
     return _table(SERVICES_SCHEMA, rows)
+
+
+def terms_in_force(lines: ir.Table, terms: ir.Table, prefix: str = "") -> list[ir.BooleanValue]:
+    """How a line finds its fee-schedule row (``terms`` is ``policy_services``, its columns
+    named with ``prefix``): the same code, the same modifiers in any order, and a period that
+    holds the date of service. The periods of one code and modifiers do not overlap, so a line
+    finds one row at most."""
+    return [
+        lines.service_code == terms[f"{prefix}code"],
+        lines.modifier_key == terms[f"{prefix}modifier_key"],
+        lines.date >= terms[f"{prefix}start"],
+        lines.date <= terms[f"{prefix}end"],
+    ]
+
+
+def programs_frame(policy: Policy) -> pa.Table:
+    """The program of each billing code, one row per code and period over which its fee-schedule
+    entries do not change. A code belongs to the program of its fee-schedule entries whatever
+    its modifiers (were two programs to share a code, the first pack's would be taken)."""
+    by_code: dict[str, list[ServiceDef]] = {}
+    for d in policy.service_timeline():
+        by_code.setdefault(d.code, []).append(d)
+    rows = []
+    for code, defs in by_code.items():
+        cuts = sorted({d.start for d in defs} | {d.end + ONE_DAY for d in defs if d.end})
+        for i, start in enumerate(cuts):
+            end = cuts[i + 1] - ONE_DAY if i + 1 < len(cuts) else OPEN_END
+            live = [d for d in defs if d.start <= start and (d.end is None or start <= d.end)]
+            if live and live[0].program:
+                rows.append({"code": code, "program": live[0].program, "start": start, "end": end})
+    return _table(PROGRAMS_SCHEMA, rows)
+
+
+def program_in_force(lines: ir.Table, programs: ir.Table) -> list[ir.BooleanValue]:
+    """How a line finds the program of its code (``programs`` is ``programs_frame``): the same
+    code and a period that holds the date of service (one row at most)."""
+    return [
+        lines.service_code == programs.code,
+        lines.date >= programs.start,
+        lines.date <= programs.end,
+    ]
 
 
 def params_frame(policy: Policy) -> pa.Table:

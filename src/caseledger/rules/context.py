@@ -15,9 +15,15 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from caseledger.facts.columnar import Facts
+from caseledger.facts.policy_frames import terms_in_force
 
 if TYPE_CHECKING:
     from caseledger.policy import Policy
+
+
+#: What encounters loaded for an audit may carry from its policy: the fee-schedule row in force
+#: on the date of service and the program of the code (``facts.columnar.facts_from_parquet``).
+CARRIED_COLUMNS = ("terms_id", "program")
 
 
 @dataclass(frozen=True)
@@ -44,8 +50,12 @@ class RuleContext:
         return found
 
     def t(self, name: str) -> ir.Table:
-        """A dataset table (empty when the dataset did not have the file)."""
-        return self.facts[name]
+        """A dataset table (empty when the dataset did not have the file). Encounters that
+        carry terms worked out under another policy are given without them."""
+        table = self.facts[name]
+        if name == "encounters" and self.facts.terms is not None and not self.carried:
+            table = table.drop(*CARRIED_COLUMNS)
+        return table
 
     @property
     def services(self) -> ir.Table:
@@ -58,6 +68,18 @@ class RuleContext:
     @property
     def params(self) -> ir.Table:
         return self.policy_tables["policy_params"]
+
+    @property
+    def carried(self) -> bool:
+        """Whether the encounters carry their fee-schedule row (``terms_id``) and ``program``
+        under this audit's policy, worked out when they were loaded (``Facts.terms``): a rule
+        then reads them instead of joining each line with the policy."""
+        return self.facts.terms is self.policy
+
+    def carried_columns(self, enc: ir.Table) -> list[str]:
+        """The columns of ``enc`` that it carries from the policy (none unless ``carried``), for
+        a rule that narrows the encounters to a few columns and joins the terms later."""
+        return [c for c in CARRIED_COLUMNS if self.carried and c in enc.columns]
 
     @property
     def today(self) -> ir.DateScalar:
@@ -102,19 +124,14 @@ class RuleContext:
     def _join_services(self, enc: ir.Table, prefix: str) -> ir.Table:
         s = self.services
         renamed = s.rename({f"{prefix}{c}": c for c in s.columns})
-        joined = enc.left_join(
-            renamed,
-            [
-                enc.service_code == renamed[f"{prefix}code"],
-                enc.modifier_key == renamed[f"{prefix}modifier_key"],
-                enc.date >= renamed[f"{prefix}start"],
-                enc.date <= renamed[f"{prefix}end"],
-            ],
-        )
-        return joined.select(
-            *enc.columns,
-            *[c for c in renamed.columns if c not in (f"{prefix}code", f"{prefix}modifier_key")],
-        )
+        number = f"{prefix}terms_id"
+        if self.carried and "terms_id" in enc.columns:
+            # one small integer to match instead of two strings and a period
+            joined = enc.left_join(renamed, enc.terms_id == renamed[number])
+        else:
+            joined = enc.left_join(renamed, terms_in_force(enc, renamed, prefix))
+        keys = (f"{prefix}code", f"{prefix}modifier_key", number)
+        return joined.select(*enc.columns, *[c for c in renamed.columns if c not in keys])
 
 
 @dataclass

@@ -8,15 +8,14 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from caseledger.facts.policy_frames import OPEN_END
-from caseledger.policy import Policy, ServiceDef
+from caseledger.facts.policy_frames import OPEN_END, program_in_force, programs_frame
+from caseledger.policy import Policy
 from caseledger.rules.common import is_billable, line_amount
 from caseledger.rules.context import RuleContext
 from caseledger.rules.registry import rule
 
 #: the day before any date of service, for periods whose start is not known
 OPEN_START = dt.date(1, 1, 1)
-ONE_DAY = dt.timedelta(days=1)
 
 REQUIRED_CERTIFICATIONS = pa.schema(
     [
@@ -28,46 +27,18 @@ REQUIRED_CERTIFICATIONS = pa.schema(
 )
 
 
-SERVICE_PROGRAMS = pa.schema(
-    [
-        ("code", pa.string()),
-        ("program", pa.string()),
-        ("start", pa.date32()),
-        ("end", pa.date32()),
-    ]
-)
-
-
-def service_programs(policy: Policy) -> pa.Table:
-    """The program of each billing code, one row per code and period over which its fee-schedule
-    entries do not change. A code belongs to the program of its fee-schedule entries whatever
-    its modifiers (were two programs to share a code, the first pack's would be taken)."""
-    by_code: dict[str, list[ServiceDef]] = {}
-    for d in policy.service_timeline():
-        by_code.setdefault(d.code, []).append(d)
-    rows = []
-    for code, defs in by_code.items():
-        cuts = sorted({d.start for d in defs} | {d.end + ONE_DAY for d in defs if d.end})
-        for i, start in enumerate(cuts):
-            end = cuts[i + 1] - ONE_DAY if i + 1 < len(cuts) else OPEN_END
-            live = [d for d in defs if d.start <= start and (d.end is None or start <= d.end)]
-            if live and live[0].program:
-                rows.append({"code": code, "program": live[0].program, "start": start, "end": end})
-    return pa.Table.from_pylist(rows, schema=SERVICE_PROGRAMS)
-
-
 def billed_lines(ctx: RuleContext) -> ir.Table:
     """The billable encounters whose code the fee schedule knows on the date of service, with
     the code's ``program`` (an unknown code is GEN-CODE-UNKNOWN's or GEN-CODE-NOT-EFFECTIVE's
-    finding). Only the small code table is joined; rules add the full fee-schedule terms
+    finding). Only the small code table is joined, or none where the lines carry their program
+    (``RuleContext.carried``); rules add the full fee-schedule terms
     (``RuleContext.with_service``) to the few lines they flag, or to the lines that need them."""
     enc = ctx.t("encounters")
     enc = enc.filter(is_billable(enc))
-    codes = ctx.derived("service_programs", service_programs)
-    joined = enc.join(
-        codes,
-        [enc.service_code == codes.code, enc.date >= codes.start, enc.date <= codes.end],
-    )
+    if ctx.carried:
+        return enc.filter(enc.program.notnull())
+    codes = ctx.derived("service_programs", programs_frame)
+    joined = enc.join(codes, program_in_force(enc, codes))
     return joined.select(*enc.columns, program=joined.program)
 
 

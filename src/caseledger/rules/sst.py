@@ -107,7 +107,7 @@ def half_day_lines(ctx: RuleContext, *, billable_only: bool = True) -> ir.Table:
             enc.date <= periods._h_end,
         ],
     )
-    return enc.select(*LINE_COLUMNS)
+    return enc.select(*LINE_COLUMNS, *ctx.carried_columns(enc))
 
 
 def priced(ctx: RuleContext, lines: ir.Table) -> ir.Table:

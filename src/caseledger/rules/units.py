@@ -41,10 +41,11 @@ LINE_COLUMNS = (
 
 
 def billable(ctx: RuleContext) -> ir.Table:
-    """Billable encounters, their ``LINE_COLUMNS`` only, without the fee-schedule terms: for a
-    rule that orders or matches every line and prices only the few it reports."""
+    """Billable encounters, their ``LINE_COLUMNS`` only (and what they carry from the policy),
+    without the fee-schedule terms: for a rule that orders or matches every line and prices
+    only the few it reports."""
     enc = ctx.t("encounters")
-    return enc.filter(is_billable(enc)).select(*LINE_COLUMNS)
+    return enc.filter(is_billable(enc)).select(*LINE_COLUMNS, *ctx.carried_columns(enc))
 
 
 def billed_lines(ctx: RuleContext) -> ir.Table:
