@@ -81,10 +81,9 @@ class DuckDBEngine:
         rows = f"{name}_rows"
         self.raw.register(rows, data)
         try:
-            self.raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{rows}"')
+            return self.materialize(name, f'SELECT * FROM "{rows}"')
         finally:
             self.raw.unregister(rows)
-        return self.backend.table(name)
 
     def view(self, name: str, sql: str) -> ir.Table:
         self.raw.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
