@@ -16,12 +16,14 @@ maximum) run on the slice's lines of the encounter's date, not on the client's w
 A rule that reads no encounter at all (a plan's elements) does not run: it finds the same with
 the encounter and without it.
 
-The two kinds run at once, on two in-process DuckDB databases ("lanes") that read the same rows:
-the history lane runs the rules that read other encounters, then the note rules; the line lane
-runs the one-line rules meanwhile. DuckDB lets go of Python while it executes, so on two cores a
-check takes about as long as the slower lane rather than the sum of both. (The note rules follow
-the history lane's statement because that one is the shorter, now that its joins are planned
-for the slice; see ``_LaneEngine``.) A table of reference data the rules join with (the
+The two kinds run at once, in two "lanes" that read the same rows. The history lane, an
+in-process DuckDB database, runs the rules that read other encounters. The line lane runs the
+one-line rules, then the note rules, in a worker thread: most one-line rules on an in-memory
+SQLite database (``facts.sqlite_rows``), because DuckDB's cost for a statement is setting up its
+operators whatever the rows, some 25 ms for these rules on one line, and SQLite's is
+microseconds; the few SQLite cannot write, and the note rules' queries, on a second DuckDB
+database. DuckDB and SQLite let go of Python while they execute, so on two cores a check takes
+about as long as the history lane. A table of reference data the rules join with (the
 ICD-10-CM code set: ``rules.registry.Reference``) holds, at each check, only the rows the slice
 can join; a check would otherwise read the whole of it.
 
@@ -64,6 +66,7 @@ from caseledger.facts.engines import DuckDBEngine
 from caseledger.facts.policy_frames import policy_frames
 from caseledger.facts.schema import TABLES, Kind, Table
 from caseledger.facts.services import service_of
+from caseledger.facts.sqlite_rows import SQLiteRows, Statement
 from caseledger.notes import default_analyzer
 from caseledger.policy import Policy, RuleMeta
 from caseledger.rules.context import NoteContext
@@ -200,8 +203,6 @@ class _Lane:
     derived: dict[str, ir.Table] = field(default_factory=dict)
     #: the same facts with the lines of one date as the encounters table
     day_facts: Facts | None = None
-    #: the same facts with the one encounter checked as the encounters table (the note rules')
-    line_facts: Facts | None = None
 
     def prepare(self, expr: ir.Table) -> str:
         """Compiles ``expr`` and has DuckDB prepare it; returns the statement's name."""
@@ -231,6 +232,8 @@ class _Prepared:
     together: str | None
     alone: dict[str, str]
     one_line: str | None = None
+    #: the one-line rules that run on SQLite, a statement each (``SQLiteRows``)
+    one_line_small: list[Statement] = field(default_factory=list)
     note_queries: dict[str, str] = field(default_factory=dict)
 
 
@@ -262,11 +265,13 @@ class EncounterChecker:
         self._references = references()
         for ref in self._references.values():
             self._sources[ref.name] = _Rows(ref.narrow(self.policy, Dataset({})))
-        self._history = self._lane(
-            "encounters", day=_DAY_ENCOUNTERS, line=_NOTE_ENCOUNTER, streamed=True
-        )
+        self._history = self._lane("encounters", day=_DAY_ENCOUNTERS, streamed=True)
         # the line lane's rules read the one encounter checked as their encounters table
         self._line = self._lane(_NOTE_ENCOUNTER)
+        # most one-line rules run here rather than on the line lane's DuckDB (see ``_small``)
+        self._small = SQLiteRows()
+        #: the sources the SQLite statements read, filled at each check
+        self._small_sources: set[str] = set()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="caseledger-check")
         #: client histories as columns, by their key (``KnownRows.key``)
         self._histories: Recent[Hashable, pa.Table] = Recent(KEEP_HISTORIES)
@@ -280,14 +285,13 @@ class EncounterChecker:
         encounters: str,
         *,
         day: str | None = None,
-        line: str | None = None,
         streamed: bool = False,
     ) -> _Lane:
         """A lane whose rules read the source ``encounters`` as the encounters table (and, with
-        ``day``, whose one-day rules read that source; with ``line``, whose note rules read that
-        one). The policy as tables is the same whatever the day; it is registered once so that
-        statements prepared for one day keep reading it while another day's are prepared, and
-        with ``streamed`` as streams (see ``_LaneEngine``)."""
+        ``day``, whose one-day rules read that source). The policy as tables is the same whatever
+        the day; it is registered once so that statements prepared for one day keep reading it
+        while another day's are prepared, and with ``streamed`` as streams (see
+        ``_LaneEngine``)."""
         engine = _LaneEngine(threads=1, streamed=streamed)
 
         def source(name: str) -> ir.Table:
@@ -304,14 +308,12 @@ class EncounterChecker:
         # ``RuleContext.derived`` finds these registered, and leaves the whole tables unread
         derived = {name: source(name) for name in self._references}
         day_facts = facts(day) if day is not None else None
-        line_facts = facts(line) if line is not None else None
         return _Lane(
             engine,
             facts(encounters),
             policy_tables,
             derived,
             day_facts=day_facts,
-            line_facts=line_facts,
         )
 
     # ------------------------------------------------------------------------------ preparing
@@ -368,8 +370,17 @@ class EncounterChecker:
             policy_tables=lane.policy_tables,
             derived=lane.derived,
         )
-        one_line = lane.prepare(line.expr) if line.expr is not None else None
-        found = _Prepared(together, alone, one_line)
+        small: list[Statement] = []
+        on_duckdb: list[ir.Table] = []
+        for expr in line.parts.values():
+            statement = self._small_statement(expr)
+            if statement is not None:
+                small.append(statement)
+            else:
+                on_duckdb.append(expr)
+        rest = union_all(on_duckdb)
+        one_line = lane.prepare(rest) if rest is not None else None
+        found = _Prepared(together, alone, one_line, small)
         days = sorted({day for day, _ in self._prepared})
         if len(days) >= KEEP_DAYS and as_of not in days:
             for old in [k for k in self._prepared if k[0] == days[0]]:
@@ -377,10 +388,28 @@ class EncounterChecker:
         self._prepared[key] = found
         return found
 
+    def _small_statement(self, expr: ir.Table) -> Statement | None:
+        """A one-line rule compiled for SQLite; None when it cannot run there (it then runs on
+        the line lane's DuckDB). The slice's tables it reads are filled at each check, the
+        policy's copied from the line lane once.
+
+        Why SQLite: the line lane's rules read one line, and DuckDB's cost for a statement is
+        setting up its operators (some 390 for these rules, 20-30 ms), not reading rows. SQLite
+        runs each of these rules in microseconds."""
+        raw = self._line.engine.raw
+        statement = self._small.statement(
+            expr,
+            fixed=lambda name: raw.sql(f'SELECT * FROM "{name}"').to_arrow_table(),
+            varying={name: rows.table.schema for name, rows in self._sources.items()},
+        )
+        if statement is not None:
+            self._small_sources.update(statement.tables & self._sources.keys())
+        return statement
+
     def _deallocate(self, prepared: _Prepared) -> None:
         together = [prepared.together] if prepared.together else []
         self._history.deallocate([*together, *prepared.alone.values()])
-        self._history.deallocate(list(prepared.note_queries.values()))
+        self._line.deallocate(list(prepared.note_queries.values()))
         self._line.deallocate([prepared.one_line] if prepared.one_line else [])
 
     def prepare(self, as_of: dt.date) -> None:
@@ -412,11 +441,11 @@ class EncounterChecker:
                 prepared.note_queries[key] = name
             return lane.execute(name)
 
-        # on the history lane, after its statement, while the line lane runs the one-line rules
-        lane = self._history
-        assert lane.line_facts is not None
+        # on the line lane, whose encounters table is the one encounter checked: after its
+        # one-line rules, while the history lane runs
+        lane = self._line
         ctx = NoteContext(
-            lane.line_facts, lane.policy_tables, as_of, self.policy, self.analyzer, runner=run
+            lane.facts, lane.policy_tables, as_of, self.policy, self.analyzer, runner=run
         )
         found: list[Finding] = []
         for d in self._notes:
@@ -493,13 +522,13 @@ class EncounterChecker:
         structured = self.memory.get(key)
         self._load(dataset, encounter_id, this, known, encounters=structured is None)
         if structured is None:
-            # the line lane in the worker thread; the history lane here, then the note rules
-            pending = self._pool.submit(self._line_findings, prepared)
+            # the line lane, then the note rules, in the worker thread; the history lane here
+            small = {name: self._sources[name].table for name in self._small_sources}
+            pending = self._pool.submit(self._line_and_notes, prepared, small, as_of)
             try:
                 history = self._history_findings(prepared, encounter_id)
-                notes = self._note_findings(prepared, as_of)
             finally:
-                line = pending.result()  # the line lane is done with the slice either way
+                line, notes = pending.result()  # the line lane is done with the slice either way
             structured = _split([*history[0], *line], encounter_id, history[1])
             self.structured_runs += 1
             self.memory.put(key, structured)
@@ -511,9 +540,23 @@ class EncounterChecker:
         caused.sort(key=sort_key)
         return CheckResult(encounter_id, own, caused)
 
-    def _line_findings(self, prepared: _Prepared) -> list[Finding]:
-        """The line lane: the findings of the rules that read only the encounter's own line."""
-        return self._findings(self._line.execute(prepared.one_line)) if prepared.one_line else []
+    def _line_and_notes(
+        self, prepared: _Prepared, small: dict[str, pa.Table], as_of: dt.date
+    ) -> tuple[list[Finding], list[Finding]]:
+        return self._line_findings(prepared, small), self._note_findings(prepared, as_of)
+
+    def _line_findings(self, prepared: _Prepared, small: dict[str, pa.Table]) -> list[Finding]:
+        """The line lane: the findings of the rules that read only the encounter's own line,
+        those on SQLite (whose tables take the slice's rows ``small``) and the others."""
+        rows: list[dict[str, Any]] = []
+        if prepared.one_line_small:
+            for name, table in small.items():
+                self._small.fill(name, table)
+            for statement in prepared.one_line_small:
+                rows.extend(self._small.run(statement))
+        if prepared.one_line:
+            rows.extend(self._line.execute(prepared.one_line))
+        return self._findings(rows)
 
     def _history_findings(
         self, prepared: _Prepared, encounter_id: str
@@ -546,6 +589,7 @@ class EncounterChecker:
         self._pool.shutdown()
         self._history.engine.close()
         self._line.engine.close()
+        self._small.close()
 
 
 def _split(
