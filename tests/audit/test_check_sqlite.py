@@ -1,6 +1,6 @@
-"""The single-encounter check runs the one-line rules on SQLite where SQLite can run them
-(``caseledger.facts.sqlite_rows``). Each such rule finds there, on its failing and its passing
-example, the rows it finds on DuckDB, and so the same findings, message for message."""
+"""The single-encounter check runs the one-line and one-day rules on SQLite where SQLite can run
+them (``caseledger.facts.sqlite_rows``). Each such rule finds there, on its failing and its
+passing example, the rows it finds on DuckDB, and so the same findings, message for message."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from tests.rules.scenario import AS_OF, policy
 
 RULES = builtin_rules()
 ONE_LINE = sorted(r.id for r in RULES.values() if r.one_line)
-#: one-line rules SQLite cannot run: SST-SIMILAR-SERVICE reads a list's elements one by one
-#: (``unnest``), which SQLite 3.40 has no form for. They run on the line lane's DuckDB.
+ONE_DAY = sorted(r.id for r in RULES.values() if r.one_day and not r.one_line)
+#: those SQLite cannot run: SST-SIMILAR-SERVICE reads a list's elements one by one (``unnest``),
+#: which SQLite 3.40 has no form for. They run on the lanes' DuckDB.
 ON_DUCKDB = {"SST-SIMILAR-SERVICE"}
 
 
@@ -27,8 +28,8 @@ def _key(row: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("bad", [True, False], ids=["failing", "passing"])
-@pytest.mark.parametrize("rule", ONE_LINE)
-def test_a_one_line_rule_finds_on_sqlite_what_it_finds_on_duckdb(rule: str, bad: bool) -> None:
+@pytest.mark.parametrize("rule", ONE_LINE + ONE_DAY)
+def test_a_rule_finds_on_sqlite_what_it_finds_on_duckdb(rule: str, bad: bool) -> None:
     example = EXAMPLES[rule]
     s = example.fails() if bad else example.passes()
     as_of: dt.date = example.as_of or AS_OF

@@ -17,13 +17,14 @@ A rule that reads no encounter at all (a plan's elements) does not run: it finds
 the encounter and without it.
 
 The two kinds run at once, in two "lanes" that read the same rows. The history lane, an
-in-process DuckDB database, runs the rules that read other encounters. The line lane runs the
-one-line rules, then the note rules, in a worker thread: most one-line rules on an in-memory
-SQLite database (``facts.sqlite_rows``), because DuckDB's cost for a statement is setting up its
-operators whatever the rows, some 25 ms for these rules on one line, and SQLite's is
-microseconds; the few SQLite cannot write, and the note rules' queries, on a second DuckDB
-database. DuckDB and SQLite let go of Python while they execute, so on two cores a check takes
-about as long as the history lane. A table of reference data the rules join with (the
+in-process DuckDB database, runs the rules that read other encounters; of those, the one-day
+rules run on the day's few lines on SQLite. The line lane runs the one-line rules, then the note
+rules, in a worker thread: the one-line rules on an in-memory SQLite database
+(``facts.sqlite_rows``), because DuckDB's cost for a statement is setting up its operators
+whatever the rows, some 25 ms for these rules on one line, and SQLite's is microseconds. What
+SQLite cannot write, and the note rules' queries, run on a DuckDB database of the lane's own.
+DuckDB and SQLite let go of Python while they execute, so on two cores a check takes about as
+long as the history lane. A table of reference data the rules join with (the
 ICD-10-CM code set: ``rules.registry.Reference``) holds, at each check, only the rows the slice
 can join; a check would otherwise read the whole of it.
 
@@ -41,7 +42,7 @@ import hashlib
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -234,6 +235,8 @@ class _Prepared:
     one_line: str | None = None
     #: the one-line rules that run on SQLite, a statement each (``SQLiteRows``)
     one_line_small: list[Statement] = field(default_factory=list)
+    #: the one-day rules that run on SQLite, by rule id
+    on_day_small: dict[str, Statement] = field(default_factory=dict)
     note_queries: dict[str, str] = field(default_factory=dict)
 
 
@@ -268,10 +271,10 @@ class EncounterChecker:
         self._history = self._lane("encounters", day=_DAY_ENCOUNTERS, streamed=True)
         # the line lane's rules read the one encounter checked as their encounters table
         self._line = self._lane(_NOTE_ENCOUNTER)
-        # most one-line rules run here rather than on the line lane's DuckDB (see ``_small``)
+        # most one-line rules run here rather than on the line lane's DuckDB (see the module
+        # docstring), and the one-day rules on the history lane's
         self._small = SQLiteRows()
-        #: the sources the SQLite statements read, filled at each check
-        self._small_sources: set[str] = set()
+        self._small_day = SQLiteRows()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="caseledger-check")
         #: client histories as columns, by their key (``KnownRows.key``)
         self._histories: Recent[Hashable, pa.Table] = Recent(KEEP_HISTORIES)
@@ -356,9 +359,14 @@ class EncounterChecker:
         # the same with the encounter as without it: nothing to say about the encounter, and
         # nothing it causes.
         encounters = {f["encounters"].op() for f in (history.facts, history.day_facts)}
-        parts = {
-            rule: e for rule, e in {**audit.parts, **on_day.parts}.items() if _reads(e, encounters)
-        }
+        # the one-day rules read a few lines: on SQLite, where it can run them (see ``_on_sqlite``)
+        on_day_small, on_day_rest = self._on_sqlite(
+            self._small_day,
+            history,
+            {rule: e for rule, e in on_day.parts.items() if _reads(e, encounters)},
+        )
+        parts = {rule: e for rule, e in audit.parts.items() if _reads(e, encounters)}
+        parts.update(on_day_rest)
         expr = union_all(parts.values())
         together = history.prepare(expr) if expr is not None else None
         alone = {rule: history.prepare(e) for rule, e in parts.items()}
@@ -370,17 +378,10 @@ class EncounterChecker:
             policy_tables=lane.policy_tables,
             derived=lane.derived,
         )
-        small: list[Statement] = []
-        on_duckdb: list[ir.Table] = []
-        for expr in line.parts.values():
-            statement = self._small_statement(expr)
-            if statement is not None:
-                small.append(statement)
-            else:
-                on_duckdb.append(expr)
-        rest = union_all(on_duckdb)
+        small, on_duckdb = self._on_sqlite(self._small, lane, line.parts)
+        rest = union_all(on_duckdb.values())
         one_line = lane.prepare(rest) if rest is not None else None
-        found = _Prepared(together, alone, one_line, small)
+        found = _Prepared(together, alone, one_line, list(small.values()), on_day_small)
         days = sorted({day for day, _ in self._prepared})
         if len(days) >= KEEP_DAYS and as_of not in days:
             for old in [k for k in self._prepared if k[0] == days[0]]:
@@ -388,23 +389,26 @@ class EncounterChecker:
         self._prepared[key] = found
         return found
 
-    def _small_statement(self, expr: ir.Table) -> Statement | None:
-        """A one-line rule compiled for SQLite; None when it cannot run there (it then runs on
-        the line lane's DuckDB). The slice's tables it reads are filled at each check, the
-        policy's copied from the line lane once.
-
-        Why SQLite: the line lane's rules read one line, and DuckDB's cost for a statement is
-        setting up its operators (some 390 for these rules, 20-30 ms), not reading rows. SQLite
-        runs each of these rules in microseconds."""
-        raw = self._line.engine.raw
-        statement = self._small.statement(
-            expr,
-            fixed=lambda name: raw.sql(f'SELECT * FROM "{name}"').to_arrow_table(),
-            varying={name: rows.table.schema for name, rows in self._sources.items()},
-        )
-        if statement is not None:
-            self._small_sources.update(statement.tables & self._sources.keys())
-        return statement
+    def _on_sqlite(
+        self, small: SQLiteRows, lane: _Lane, parts: Mapping[str, ir.Table]
+    ) -> tuple[dict[str, Statement], dict[str, ir.Table]]:
+        """``parts`` (rules by id) split into those compiled for SQLite and those left to the
+        lane's DuckDB, which SQLite cannot run. The slice's tables a SQLite statement reads are
+        filled at each check, the policy's copied from the lane once."""
+        raw = lane.engine.raw
+        on_sqlite: dict[str, Statement] = {}
+        rest: dict[str, ir.Table] = {}
+        for rule, expr in parts.items():
+            statement = small.statement(
+                expr,
+                fixed=lambda name: raw.sql(f'SELECT * FROM "{name}"').to_arrow_table(),
+                varying={name: rows.table.schema for name, rows in self._sources.items()},
+            )
+            if statement is not None:
+                on_sqlite[rule] = statement
+            else:
+                rest[rule] = expr
+        return on_sqlite, rest
 
     def _deallocate(self, prepared: _Prepared) -> None:
         together = [prepared.together] if prepared.together else []
@@ -523,7 +527,7 @@ class EncounterChecker:
         self._load(dataset, encounter_id, this, known, encounters=structured is None)
         if structured is None:
             # the line lane, then the note rules, in the worker thread; the history lane here
-            small = {name: self._sources[name].table for name in self._small_sources}
+            small = self._filling(self._small)
             pending = self._pool.submit(self._line_and_notes, prepared, small, as_of)
             try:
                 history = self._history_findings(prepared, encounter_id)
@@ -540,6 +544,22 @@ class EncounterChecker:
         caused.sort(key=sort_key)
         return CheckResult(encounter_id, own, caused)
 
+    def _filling(self, small: SQLiteRows) -> dict[str, pa.Table]:
+        """The slice's rows for the tables ``small`` fills at each check."""
+        return {name: self._sources[name].table for name in small.varying}
+
+    @staticmethod
+    def _run_small(
+        small: SQLiteRows, statements: Iterable[Statement], tables: Mapping[str, pa.Table]
+    ) -> list[dict[str, Any]]:
+        """The rows of ``statements`` on ``small``, its tables filled with ``tables``."""
+        rows: list[dict[str, Any]] = []
+        for name, table in tables.items():
+            small.fill(name, table)
+        for statement in statements:
+            rows.extend(small.run(statement))
+        return rows
+
     def _line_and_notes(
         self, prepared: _Prepared, small: dict[str, pa.Table], as_of: dt.date
     ) -> tuple[list[Finding], list[Finding]]:
@@ -548,12 +568,7 @@ class EncounterChecker:
     def _line_findings(self, prepared: _Prepared, small: dict[str, pa.Table]) -> list[Finding]:
         """The line lane: the findings of the rules that read only the encounter's own line,
         those on SQLite (whose tables take the slice's rows ``small``) and the others."""
-        rows: list[dict[str, Any]] = []
-        if prepared.one_line_small:
-            for name, table in small.items():
-                self._small.fill(name, table)
-            for statement in prepared.one_line_small:
-                rows.extend(self._small.run(statement))
+        rows = self._run_small(self._small, prepared.one_line_small, small)
         if prepared.one_line:
             rows.extend(self._line.execute(prepared.one_line))
         return self._findings(rows)
@@ -564,7 +579,10 @@ class EncounterChecker:
         """The history lane: the findings of the rules that read other encounters, and of those
         on other subjects, the ones that stand without the encounter too (the slice is loaded)."""
         history = self._history
-        found = self._findings(history.execute(prepared.together)) if prepared.together else []
+        rows = history.execute(prepared.together) if prepared.together else []
+        day = self._small_day
+        rows.extend(self._run_small(day, prepared.on_day_small.values(), self._filling(day)))
+        found = self._findings(rows)
         others = {f.rule for f in found if not _about(f, encounter_id)}
         before: set[tuple[str, str, str]] = set()
         if not others:
@@ -575,11 +593,14 @@ class EncounterChecker:
             )
         for rule in sorted(others):
             name = prepared.alone.get(rule)
+            statement = prepared.on_day_small.get(rule)
             if name is not None:
-                before.update(
-                    (f.rule, f.subject_type, f.subject_id)
-                    for f in self._findings(history.execute(name))
-                )
+                again = history.execute(name)
+            elif statement is not None:
+                again = self._run_small(day, [statement], self._filling(day))
+            else:
+                continue
+            before.update((f.rule, f.subject_type, f.subject_id) for f in self._findings(again))
         return found, before
 
     def close(self) -> None:
@@ -590,6 +611,7 @@ class EncounterChecker:
         self._history.engine.close()
         self._line.engine.close()
         self._small.close()
+        self._small_day.close()
 
 
 def _split(

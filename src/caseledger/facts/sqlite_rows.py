@@ -235,6 +235,8 @@ class SQLiteRows:
             self.raw.create_function(name, arity, function, deterministic=True)
         self._columns: dict[str, list[str]] = {}
         self._filled: dict[str, pa.Table] = {}
+        #: the tables created from ``varying`` (``statement``), to be filled before a run
+        self.varying: set[str] = set()
 
     def statement(
         self,
@@ -256,6 +258,7 @@ class SQLiteRows:
                 continue
             if varying is not None and name in varying:
                 self.create(name, varying[name])
+                self.varying.add(name)
                 continue
             if isinstance(node, ops.InMemoryTable):
                 data = node.data.to_pyarrow(node.schema.to_pyarrow())
