@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from caseledger.audit.check import EncounterChecker
+from caseledger.audit.check import EncounterChecker, Remembered
 from caseledger.audit.engine import run_audit
 from caseledger.cli import app
 from caseledger.facts.columnar import facts_from_folder
@@ -57,9 +57,21 @@ def test_check_finds_what_the_audit_finds_about_each_encounter(agency: tuple[Pat
     clean = sorted(set(ids) - set(by_encounter))
     sample = sorted(set(chosen.values()) | set(random.Random(3).sample(clean, 12)))
 
-    checker = EncounterChecker(policy)
+    # remembering nothing, so that the second check of an encounter runs the rules again, on
+    # the history the store kept: the rules that read it then run on SQLite (``_pieces``)
+    checker = EncounterChecker(policy, memory=Remembered(capacity=0))
     mismatches: list[tuple[str, list[object], list[object]]] = []
     try:
+        with Store.open(db) as store:
+            for eid in sample:
+                with store.unit_of_work() as uow:
+                    dataset, _ = encounter_slice(uow, eid)
+                first = checker.check(dataset, eid, as_of=as_of)
+                with store.unit_of_work() as uow:
+                    dataset, _ = encounter_slice(uow, eid)
+                again = checker.check(dataset, eid, as_of=as_of)
+                if again != first:
+                    mismatches.append((eid, [*again.findings], [*first.findings]))
         for eid in sample:
             with Store.open(db) as store, store.unit_of_work() as uow:
                 dataset, _ = encounter_slice(uow, eid)

@@ -158,6 +158,12 @@ def union_all(parts: Iterable[ir.Table]) -> ir.Table | None:
     return ibis.union(*found, distinct=False) if found else None
 
 
+def _day(value: Any) -> dt.date | None:
+    """A finding's date as a date. (DuckDB adds an interval to a date as a timestamp, which Ibis
+    takes for a date and does not cast: in a union, a rule's dates can come back as midnights.)"""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _amount(value: Any) -> Decimal | None:
     if value is None:
         return None
@@ -173,7 +179,7 @@ def to_finding(meta: RuleMeta, definition: RuleDef, row: Mapping[str, Any]) -> F
         subject_id=str(row.get("subject_id")),
         client_id=row.get("client_id"),
         staff_id=row.get("staff_id"),
-        date=row.get("date"),
+        date=_day(row.get("date")),
         message=render(definition.message, values),
         citation=meta.cite,
         amount_at_risk=_amount(row.get("amount")),

@@ -281,6 +281,21 @@ class SQLiteRows:
         self.raw.execute(f"CREATE TABLE {_quoted(name)} ({columns})")
         self._columns[name] = list(schema.names)
 
+    def pieces(self, name: str, schema: pa.Schema, key: str) -> None:
+        """``name`` as a view of three tables: the rows of ``{name}__kept`` whose ``key`` is not
+        in ``{name}__out``, and the rows of ``{name}__more``. A table of thousands of rows that
+        changes by a few between runs (a client's history) is filled once, as ``__kept``;
+        writing it again at every run would cost more than the statements."""
+        self.create(f"{name}__kept", schema)
+        self.create(f"{name}__more", schema)
+        self.create(f"{name}__out", pa.schema([schema.field(key)]))
+        kept, more, out = (_quoted(f"{name}__{part}") for part in ("kept", "more", "out"))
+        self.raw.execute(
+            f"CREATE VIEW {_quoted(name)} AS SELECT * FROM {kept} WHERE {_quoted(key)} NOT IN "
+            f"(SELECT {_quoted(key)} FROM {out}) UNION ALL SELECT * FROM {more}"
+        )
+        self._columns[name] = list(schema.names)
+
     def fill(self, name: str, table: pa.Table) -> None:
         """Table ``name`` holds ``table``'s rows (and nothing else)."""
         if self._filled.get(name) is table:
