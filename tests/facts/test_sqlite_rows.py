@@ -99,6 +99,8 @@ def test_date_shifts_and_row_values_match_duckdb(
             joined=t.kinds.sort().join(", "),
             both=ibis.literal(" and ").join([ibis.cases((t.flag, t.kind), else_=None), t.kind]),
             rest=t.n % 7,
+            # an operand that is itself an operation, as a month's index is in SST reports
+            month=(t.n * 12 + t.day.month() - 1) % 12 + 1,
             cents=((t.rate * 100).round().cast("int64") % 100).cast("string"),
             whole=(t.n // 3).cast("string"),
         )

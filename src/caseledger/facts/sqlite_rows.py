@@ -103,7 +103,7 @@ class _Compiler(SQLiteCompiler):  # type: ignore[misc]
     def visit_Modulus(self, op: Any, *, left: Any, right: Any) -> Any:
         # Ibis writes SQLite's ``mod()``, which gives a real number even of two integers
         if op.left.dtype.is_integer() and op.right.dtype.is_integer():
-            return sge.Mod(this=left, expression=right)
+            return self.binop(sge.Mod, left, right)
         return super().visit_Modulus(op, left=left, right=right)
 
     def visit_ArraySort(self, op: Any, *, arg: Any) -> Any:
