@@ -231,9 +231,10 @@ class _Lane:
 
 @dataclass
 class _Prepared:
-    """The statements for one ``as_of``: every structured rule that reads other encounters
-    together and each of them alone (for the second run), and the note rules' queries by key, on
-    the history lane; the rules that read one line together, on the line lane."""
+    """The statements for one ``as_of``: on the history lane, every structured rule that reads
+    other encounters together and each of them alone (for the second run); on the line lane,
+    the one-line rules SQLite cannot run together and the note rules' queries by key; and the
+    rules that run on SQLite, a statement each."""
 
     together: str | None
     alone: dict[str, str]
@@ -251,7 +252,7 @@ class _Prepared:
 
 @dataclass
 class EncounterChecker:
-    """Keeps one in-process DuckDB database and the prepared rules; check many encounters."""
+    """Keeps the lanes' databases and the prepared rules; check many encounters."""
 
     policy: Policy
     rules: Mapping[str, RuleDef] | None = None
@@ -427,13 +428,14 @@ class EncounterChecker:
         lane's DuckDB, which SQLite cannot run. The slice's tables a SQLite statement reads are
         filled at each check, the policy's copied from the lane once."""
         raw = lane.engine.raw
+        varying = {name: rows.table.schema for name, rows in self._sources.items()}
         on_sqlite: dict[str, Statement] = {}
         rest: dict[str, ir.Table] = {}
         for rule, expr in parts.items():
             statement = small.statement(
                 expr,
                 fixed=lambda name: raw.sql(f'SELECT * FROM "{name}"').to_arrow_table(),
-                varying={name: rows.table.schema for name, rows in self._sources.items()},
+                varying=varying,
             )
             if statement is not None:
                 on_sqlite[rule] = statement
@@ -516,7 +518,7 @@ class EncounterChecker:
             # into SQLite too (some 30 ms for 2,000) pays from its second check on
             seen = self._histories.get(history.key) is not None
             whole = self._history_table(history)
-            kept = whole.filter(pc.not_equal(whole["encounter_id"], pa.scalar(encounter_id)))
+            kept = _without(whole, encounter_id)
             newer = arrow_table(table, rows[count:])
             loaded = pa.concat_tables([kept, newer])
             self._pieces = (whole, newer) if seen else None
@@ -646,13 +648,10 @@ class EncounterChecker:
         if not others:
             return found, before
         for source in (self._sources["encounters"], self._sources[_DAY_ENCOUNTERS]):
-            source.table = source.table.filter(
-                pc.not_equal(source.table["encounter_id"], pa.scalar(encounter_id))
-            )
+            source.table = _without(source.table, encounter_id)
         if self._pieces is not None:
             whole, newer = self._pieces
-            newer = newer.filter(pc.not_equal(newer["encounter_id"], pa.scalar(encounter_id)))
-            self._pieces = (whole, newer)
+            self._pieces = (whole, _without(newer, encounter_id))
         for rule in sorted(others):
             if on_small and rule in prepared.history_small:
                 statement = prepared.history_small[rule]
@@ -676,6 +675,11 @@ class EncounterChecker:
         self._small.close()
         self._small_day.close()
         self._small_history.close()
+
+
+def _without(lines: pa.Table, encounter_id: str) -> pa.Table:
+    """``lines`` less the encounter ``encounter_id``."""
+    return lines.filter(pc.not_equal(lines["encounter_id"], pa.scalar(encounter_id)))
 
 
 def _split(

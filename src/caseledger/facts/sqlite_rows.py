@@ -4,8 +4,8 @@ DuckDB sets up every operator of a statement before it reads a row: a statement 
 rules costs 20-30 ms on one line, almost all of it that setting up. SQLite's cost per statement is
 a few microseconds, and on a few rows its row-at-a-time execution is as quick as anything. So the
 check runs on SQLite the rules whose expressions Ibis can write for it, each rule its own
-statement, and leaves on DuckDB the others (lists, month arithmetic: what SQLite 3.40 has no
-form for). The rules are the same Ibis expressions either way.
+statement, and leaves on DuckDB the others (a list read element by element, a timestamp shifted:
+what SQLite 3.40 has no form for here). The rules are the same Ibis expressions either way.
 
 SQLite has no date or list type. The rows are written in the forms Ibis's SQLite compiler reads:
 a date as ``YYYY-MM-DD`` text, a timestamp as ``YYYY-MM-DD HH:MM:SS``, a boolean as 0 or 1, a list
@@ -202,10 +202,8 @@ def _reader(dtype: idt.DataType) -> Callable[[Any], Any] | None:
 class Statement:
     """A compiled expression and how its rows are read back."""
 
-    def __init__(self, sql: str, schema: Any, tables: frozenset[str]) -> None:
+    def __init__(self, sql: str, schema: Any) -> None:
         self.sql = sql
-        #: the names of the tables it reads
-        self.tables = tables
         self.columns = list(schema.names)
         self.readers = [(i, r) for i, t in enumerate(schema.types) if (r := _reader(t)) is not None]
 
@@ -252,8 +250,7 @@ class SQLiteRows:
         sql = sqlite_sql(expr)
         if sql is None:
             return None
-        read = tables_read(expr)
-        for name, node in read.items():
+        for name, node in tables_read(expr).items():
             if name in self._columns:
                 continue
             if varying is not None and name in varying:
@@ -270,7 +267,7 @@ class SQLiteRows:
             self.raw.execute(sql).fetchall()
         except sqlite3.Error:  # a form SQLite rejects (nesting too deep, a missing function)
             return None
-        return Statement(sql, expr.schema(), frozenset(read))
+        return Statement(sql, expr.schema())
 
     def create(self, name: str, schema: pa.Schema) -> None:
         """An empty table ``name`` with ``schema``'s columns (no declared types: SQLite keeps each
